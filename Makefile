@@ -1,0 +1,52 @@
+# Two commands do everything on a fresh machine (Python 3.12+):
+#   make run    set up, load the demo catalogue, serve http://127.0.0.1:8000/
+#   make test   set up and run the whole test suite
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+BIN := $(VENV)/bin
+# pyenv honours .python-version; elsewhere use whatever python3.12+ is on PATH.
+PYTHON ?= $(shell for p in python3 python3.12 python3.13; do \
+	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; done)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help venv run test lint format serve
+
+help:
+	@echo "make run   - install, migrate, load demo content, start gunicorn on http://$(HOST):$(PORT)/"
+	@echo "make test  - install and run the whole test suite (lint, unit, browser)"
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed; none was found on PATH."; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+venv: $(BIN)/.installed
+
+var/secret_key:
+	mkdir -p var
+	$(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+	chmod 600 $@
+
+run: venv var/secret_key
+	export DJANGO_SECRET_KEY="$$(cat var/secret_key)"; \
+	$(BIN)/python manage.py migrate --noinput && \
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0 && \
+	$(BIN)/python manage.py setup_demo && \
+	echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops it)" && \
+	exec $(BIN)/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT) advisor.wsgi
+
+test: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/djlint templates --lint --quiet
+	DJANGO_SETTINGS_MODULE=advisor.settings_test $(BIN)/python manage.py makemigrations --check --dry-run --verbosity 0
+	$(BIN)/pytest
+
+format: venv
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .

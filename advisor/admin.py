@@ -1,0 +1,300 @@
+from django import forms
+from django.contrib import admin
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from advisor import models, vocab
+
+admin.site.site_header = _("Model Strategy Advisor · editors")
+admin.site.site_title = _("Model Strategy Advisor")
+admin.site.index_title = _("Catalogue")
+
+
+class ChoiceListField(forms.MultipleChoiceField):
+    """Edit a JSON list of vocabulary values as a row of checkboxes."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def prepare_value(self, value):
+        return value or []
+
+
+def choice_list(choices, label, help_text=""):
+    return ChoiceListField(choices=choices.choices, required=False, label=label, help_text=help_text)
+
+
+class LanguageCodesField(forms.CharField):
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return ", ".join(value)
+        return value
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        codes = [part.strip().lower() for part in value.replace(";", ",").split(",") if part.strip()]
+        for code in codes:
+            if not (2 <= len(code) <= 3 and code.isalpha()):
+                raise forms.ValidationError(_("“%(code)s” is not an ISO 639 language code."), params={"code": code})
+        return codes
+
+
+class AIModelForm(forms.ModelForm):
+    modalities = choice_list(vocab.Modality, _("input modalities"))
+    fine_tuning = choice_list(vocab.FineTuning, _("fine-tuning options"))
+    deployment = choice_list(vocab.Deployment, _("deployment options"))
+    language_codes = LanguageCodesField(
+        required=False, label=_("language codes"), help_text=_("Comma-separated ISO 639-1 codes, e.g. en, ko, zh.")
+    )
+
+    class Meta:
+        model = models.AIModel
+        fields = "__all__"  # noqa: DJ007 - the admin fieldsets choose what is shown
+
+
+class LicenceForm(forms.ModelForm):
+    excluded_jurisdictions = choice_list(vocab.Jurisdiction, _("jurisdictions without a grant"))
+    forbidden_uses = choice_list(vocab.ForbiddenUse, _("uses its policy forbids"))
+
+    class Meta:
+        model = models.Licence
+        fields = "__all__"  # noqa: DJ007 - the admin fieldsets choose what is shown
+
+
+class ReviewStaleFilter(admin.SimpleListFilter):
+    title = _("review")
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("stale", _("Not reviewed in 180 days")), ("fresh", _("Reviewed in 180 days"))]
+
+    def queryset(self, request, queryset):
+        cutoff = timezone.localdate() - models.REVIEW_STALE_AFTER
+        if self.value() == "stale":
+            return queryset.filter(last_reviewed__lt=cutoff) | queryset.filter(last_reviewed__isnull=True)
+        if self.value() == "fresh":
+            return queryset.filter(last_reviewed__gte=cutoff)
+        return queryset
+
+
+class ScoreInline(admin.TabularInline):
+    model = models.Score
+    extra = 0
+    fields = ["criterion", "value", "rationale", "is_override", "override_reason"]
+    autocomplete_fields = ["criterion"]
+
+
+class SourceInline(admin.TabularInline):
+    model = models.Source
+    extra = 0
+    fields = ["title", "url", "as_of", "confidence"]
+
+
+class ModelSourceInline(SourceInline):
+    fk_name = "ai_model"
+    exclude = ["licence"]
+
+
+class LicenceSourceInline(SourceInline):
+    fk_name = "licence"
+    exclude = ["ai_model"]
+
+
+@admin.register(models.Provider)
+class ProviderAdmin(admin.ModelAdmin):
+    list_display = ["name", "country", "website", "model_count"]
+    search_fields = ["name", "country"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["created_at", "updated_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(model_count=Count("models"))
+
+    @admin.display(description=_("models"), ordering="model_count")
+    def model_count(self, obj):
+        return obj.model_count
+
+
+@admin.register(models.Licence)
+class LicenceAdmin(admin.ModelAdmin):
+    form = LicenceForm
+    list_display = ["name", "spdx_id", "category", "commercial_use", "osi_approved", "mau_threshold", "updated_at"]
+    list_filter = ["category", "commercial_use", "osi_approved", "hosting_barred", "acceptable_use_policy"]
+    search_fields = ["name", "spdx_id", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["created_at", "updated_at"]
+    inlines = [LicenceSourceInline]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "spdx_id", "category", "osi_approved", "url"]}),
+        (
+            _("What it allows"),
+            {
+                "fields": [
+                    "commercial_use",
+                    "may_modify",
+                    "may_redistribute",
+                    "may_fine_tune",
+                    "outputs_may_train_models",
+                    "hosting_barred",
+                    "forbidden_uses",
+                ]
+            },
+        ),
+        (
+            _("Thresholds and jurisdictions"),
+            {
+                "fields": [
+                    "mau_threshold",
+                    "revenue_threshold_usd",
+                    "threshold_effect",
+                    "threshold_hosted_service_only",
+                    "excluded_jurisdictions",
+                    "jurisdiction_exclusion_multimodal_only",
+                    "remote_restriction",
+                ]
+            },
+        ),
+        (
+            _("Duties"),
+            {"fields": ["acceptable_use_policy", "attribution_required", "obligations", "notable_clauses"]},
+        ),
+        (
+            _("API data terms"),
+            {"classes": ["collapse"], "fields": ["prompts_train_by_default", "zero_retention_offered"]},
+        ),
+        (_("Audit"), {"classes": ["collapse"], "fields": ["created_at", "updated_at"]}),
+    ]
+
+
+@admin.register(models.AIModel)
+class AIModelAdmin(admin.ModelAdmin):
+    form = AIModelForm
+    list_display = [
+        "name",
+        "provider",
+        "access",
+        "licence",
+        "lifecycle",
+        "status",
+        "last_reviewed",
+        "review_is_current",
+    ]
+    list_filter = ["access", "licence__category", "provider", "status", "lifecycle", ReviewStaleFilter]
+    list_select_related = ["provider", "licence"]
+    search_fields = ["name", "slug", "provider__name", "licence__name"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["provider", "licence"]
+    readonly_fields = ["created_at", "updated_at"]
+    date_hierarchy = "release_date"
+    actions = ["mark_reviewed_today", "publish", "unpublish"]
+    inlines = [ScoreInline, ModelSourceInline]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "provider", "licence", "status", "last_reviewed"]}),
+        (
+            _("Facts"),
+            {
+                "fields": [
+                    "release_date",
+                    "access",
+                    "parameters",
+                    "context_window",
+                    "modalities",
+                    ("languages", "language_coverage"),
+                    "language_codes",
+                    ("weights_available", "training_code_available", "training_data_available"),
+                    "fine_tuning",
+                    "deployment",
+                    "min_gpu_memory_gb",
+                    ("price_input_per_mtok", "price_output_per_mtok"),
+                    "strengths",
+                    "notes",
+                ]
+            },
+        ),
+        (_("Lifecycle"), {"fields": ["lifecycle", "shutdown_date"]}),
+        (_("Audit"), {"classes": ["collapse"], "fields": ["created_at", "updated_at"]}),
+    ]
+
+    @admin.display(description=_("review current"), boolean=True)
+    def review_is_current(self, obj):
+        return not obj.review_is_stale
+
+    @admin.action(description=_("Mark selected models as reviewed today"))
+    def mark_reviewed_today(self, request, queryset):
+        count = 0
+        for ai_model in queryset:
+            ai_model.last_reviewed = timezone.localdate()
+            ai_model.save(update_fields=["last_reviewed", "updated_at"])
+            count += 1
+        self.message_user(request, ngettext("%d model marked reviewed.", "%d models marked reviewed.", count) % count)
+
+    def _set_status(self, request, queryset, status):
+        count = 0
+        for ai_model in queryset.exclude(status=status):
+            ai_model.status = status
+            ai_model.save(update_fields=["status", "updated_at"])
+            count += 1
+        return count
+
+    @admin.action(description=_("Publish selected models"))
+    def publish(self, request, queryset):
+        count = self._set_status(request, queryset, vocab.EditorialStatus.PUBLISHED)
+        self.message_user(request, ngettext("%d model published.", "%d models published.", count) % count)
+
+    @admin.action(description=_("Unpublish selected models (back to draft)"))
+    def unpublish(self, request, queryset):
+        count = self._set_status(request, queryset, vocab.EditorialStatus.DRAFT)
+        self.message_user(request, ngettext("%d model unpublished.", "%d models unpublished.", count) % count)
+
+
+@admin.register(models.Criterion)
+class CriterionAdmin(admin.ModelAdmin):
+    list_display = ["name", "position", "from_article", "summary"]
+    list_editable = ["position"]
+    list_filter = ["from_article"]
+    search_fields = ["name", "summary"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["created_at", "updated_at"]
+
+
+@admin.register(models.Score)
+class ScoreAdmin(admin.ModelAdmin):
+    list_display = ["ai_model", "criterion", "value", "is_override", "rationale"]
+    list_filter = ["criterion", "is_override", "ai_model__access"]
+    list_select_related = ["ai_model", "criterion"]
+    search_fields = ["ai_model__name", "rationale"]
+    autocomplete_fields = ["ai_model", "criterion"]
+    readonly_fields = ["created_at", "updated_at"]
+
+
+@admin.register(models.Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["title", "ai_model", "licence", "as_of", "confidence"]
+    list_filter = ["confidence"]
+    list_select_related = ["ai_model", "licence"]
+    search_fields = ["title", "url"]
+    autocomplete_fields = ["ai_model", "licence"]
+
+
+@admin.register(models.AudiencePreset)
+class AudiencePresetAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position", "updated_at"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["created_at", "updated_at"]
+
+
+@admin.register(models.Recommendation)
+class RecommendationAdmin(admin.ModelAdmin):
+    """A saved recommendation is evidence: nothing about it can be edited."""
+
+    list_display = ["code", "created", "engine_version", "catalogue_fingerprint"]
+    list_filter = ["engine_version"]
+    search_fields = ["code"]
+    date_hierarchy = "created"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
+from django.utils.translation import gettext_lazy as _
+
+
+class AdvisorConfig(AppConfig):
+    name = "advisor"
+    verbose_name = _("Model Strategy Advisor")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from advisor import catalogue, models
+
+        def catalogue_changed(sender, **kwargs):
+            catalogue.schedule_refresh()
+
+        for model in (models.Provider, models.Licence, models.AIModel, models.Criterion, models.Score):
+            post_save.connect(catalogue_changed, sender=model, dispatch_uid=f"catalogue-{model.__name__}-save")
+            post_delete.connect(catalogue_changed, sender=model, dispatch_uid=f"catalogue-{model.__name__}-delete")

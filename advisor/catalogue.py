@@ -1,0 +1,154 @@
+"""The published catalogue as plain data, and its fingerprint.
+
+``catalogue_snapshot()`` is what the engine reads: dicts, lists, strings and
+numbers, built in a fixed number of queries. Its SHA-256 is the catalogue
+fingerprint stored in ``CatalogueState``, refreshed after every commit that
+touches catalogue content, so a permalink knows with one query whether the
+catalogue changed since it was computed.
+"""
+
+import hashlib
+import json
+
+from django.core.cache import cache
+from django.db import transaction
+
+from advisor import models
+
+
+def _licence_data(licence):
+    return {
+        "slug": licence.slug,
+        "name": licence.name,
+        "spdx_id": licence.spdx_id,
+        "category": licence.category,
+        "osi_approved": licence.osi_approved,
+        "commercial_use": licence.commercial_use,
+        "may_modify": licence.may_modify,
+        "may_redistribute": licence.may_redistribute,
+        "may_fine_tune": licence.may_fine_tune,
+        "outputs_may_train_models": licence.outputs_may_train_models,
+        "mau_threshold": licence.mau_threshold,
+        "revenue_threshold_usd": licence.revenue_threshold_usd,
+        "threshold_effect": licence.threshold_effect,
+        "threshold_hosted_service_only": licence.threshold_hosted_service_only,
+        "excluded_jurisdictions": list(licence.excluded_jurisdictions),
+        "jurisdiction_exclusion_multimodal_only": licence.jurisdiction_exclusion_multimodal_only,
+        "hosting_barred": licence.hosting_barred,
+        "remote_restriction": licence.remote_restriction,
+        "forbidden_uses": list(licence.forbidden_uses),
+        "acceptable_use_policy": licence.acceptable_use_policy,
+        "attribution_required": licence.attribution_required,
+        "prompts_train_by_default": licence.prompts_train_by_default,
+        "zero_retention_offered": licence.zero_retention_offered,
+        "obligations": licence.obligation_list,
+        "url": licence.url,
+    }
+
+
+def _price(value):
+    return None if value is None else float(value)
+
+
+def catalogue_snapshot():
+    """Return the published catalogue as plain data (three queries)."""
+    criteria = [
+        {"slug": c.slug, "name": c.name, "summary": c.summary}
+        for c in models.Criterion.objects.order_by("position", "name")
+    ]
+    ai_models = list(models.AIModel.objects.published().select_related("provider", "licence").order_by("slug"))
+    scores = {}
+    for ai_model_id, slug, value, rationale in models.Score.objects.filter(ai_model__status="published").values_list(
+        "ai_model_id", "criterion__slug", "value", "rationale"
+    ):
+        scores.setdefault(ai_model_id, {})[slug] = {"value": value, "rationale": rationale}
+    licences = {}
+    entries = []
+    for m in ai_models:
+        if m.licence_id not in licences:
+            licences[m.licence_id] = _licence_data(m.licence)
+        entries.append(
+            {
+                "slug": m.slug,
+                "name": m.name,
+                "provider": m.provider.name,
+                "provider_country": m.provider.country,
+                "access": m.access,
+                "release_date": m.release_date.isoformat() if m.release_date else None,
+                "parameters": m.parameters,
+                "context_window": m.context_window,
+                "modalities": list(m.modalities),
+                "languages": m.languages,
+                "language_codes": list(m.language_codes),
+                "language_coverage": m.language_coverage,
+                "weights_available": m.weights_available,
+                "training_code_available": m.training_code_available,
+                "training_data_available": m.training_data_available,
+                "fine_tuning": list(m.fine_tuning),
+                "deployment": list(m.deployment),
+                "min_gpu_memory_gb": m.min_gpu_memory_gb,
+                "price_input_per_mtok": _price(m.price_input_per_mtok),
+                "price_output_per_mtok": _price(m.price_output_per_mtok),
+                "strengths": m.strength_list,
+                "lifecycle": m.lifecycle,
+                "shutdown_date": m.shutdown_date.isoformat() if m.shutdown_date else None,
+                "licence": licences[m.licence_id],
+                "scores": scores.get(m.pk, {}),
+            }
+        )
+    return {"criteria": criteria, "models": entries}
+
+
+def fingerprint_of(snapshot):
+    encoded = json.dumps(snapshot, sort_keys=True, separators=(",", ":")).encode()
+    return hashlib.sha256(encoded).hexdigest()
+
+
+def catalogue_refresh():
+    """Recompute and store the fingerprint of the published catalogue."""
+    snapshot = catalogue_snapshot()
+    fingerprint = fingerprint_of(snapshot)
+    models.CatalogueState.objects.update_or_create(pk=1, defaults={"fingerprint": fingerprint})
+    cache.set(f"catalogue:{fingerprint}", snapshot, timeout=None)
+    return fingerprint, snapshot
+
+
+def current_fingerprint():
+    """The stored fingerprint (one query), computing it on first use."""
+    state = models.CatalogueState.objects.filter(pk=1).values_list("fingerprint", flat=True).first()
+    if state is None:
+        state, _ = catalogue_refresh()
+    return state
+
+
+def catalogue_load():
+    """Return ``(fingerprint, snapshot)`` for the published catalogue.
+
+    The snapshot is cached per process under its fingerprint, so a request
+    costs one query unless editors changed something since.
+    """
+    fingerprint = current_fingerprint()
+    snapshot = cache.get(f"catalogue:{fingerprint}")
+    if snapshot is None:
+        fingerprint, snapshot = catalogue_refresh()
+    return fingerprint, snapshot
+
+
+def _refresh_after_commit():
+    catalogue_refresh()
+
+
+def schedule_refresh():
+    """Refresh the fingerprint once, after the current transaction commits.
+
+    A fixture load or a bulk admin action saves many rows in one transaction;
+    the refresh is registered only once per transaction, and a rollback drops
+    it with the rest of Django's on-commit queue.
+    """
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        catalogue_refresh()
+        return
+    if any(func is _refresh_after_commit for _, func, _ in connection.run_on_commit):
+        return
+    transaction.on_commit(_refresh_after_commit)

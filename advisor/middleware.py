@@ -1,0 +1,64 @@
+"""Request logging and client-address helpers.
+
+The log line is structured (one JSON object) and carries only the method, the
+route, the status, the duration and a hash of the client address: never query
+strings, form bodies, answers or cookies.
+"""
+
+import hashlib
+import json
+import logging
+import time
+
+from django.conf import settings
+
+logger = logging.getLogger("advisor.request")
+
+
+def client_ip(request):
+    """The client's address, read correctly behind ``TRUSTED_PROXY_COUNT`` proxies.
+
+    Each proxy appends the address it saw to X-Forwarded-For, so the client is
+    the entry that many places from the right; anything further left is
+    supplied by the client and cannot be trusted.
+    """
+    count = settings.TRUSTED_PROXY_COUNT
+    if count:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= count:
+            return forwarded[-count]
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record):
+        entry = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        entry.update(getattr(record, "fields", {}))
+        if record.exc_info:
+            entry["exc_type"] = record.exc_info[0].__name__
+        return json.dumps(entry, sort_keys=True)
+
+
+class RequestLogMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        started = time.perf_counter()
+        response = self.get_response(request)
+        match = getattr(request, "resolver_match", None)
+        fields = {
+            "method": request.method,
+            # The route pattern, not the path: permalink codes stay out of logs.
+            "route": match.route if match else "(unmatched)",
+            "status": response.status_code,
+            "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+            "client": hashlib.sha256(client_ip(request).encode()).hexdigest()[:12],
+        }
+        logger.info("request", extra={"fields": fields})
+        return response

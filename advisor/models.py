@@ -1,0 +1,475 @@
+"""The catalogue editors curate, and the saved recommendations that point into it.
+
+Catalogue rows (providers, licences, AI models, criteria, scores, sources and
+audience presets) are live data that editors change. A ``Recommendation`` is
+evidence: it stores the answers and the engine's full output, never foreign
+keys into the catalogue, so a shared permalink keeps saying what it said.
+"""
+
+import datetime
+import uuid
+
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from advisor import vocab
+
+SCORE_MIN = 0
+SCORE_MAX = 10
+REVIEW_STALE_AFTER = datetime.timedelta(days=180)
+
+slug_validator = RegexValidator(
+    r"^[a-z0-9]+(?:[-._][a-z0-9]+)*$",
+    _("Use lowercase letters, digits and single hyphens, dots or underscores between them, e.g. llama-3.1-8b."),
+)
+as_of_validator = RegexValidator(
+    r"^\d{4}(-\d{2}(-\d{2})?)?$",
+    _("Use YYYY, YYYY-MM or YYYY-MM-DD, as precise as the source allows."),
+)
+
+
+def lines(text):
+    """Split an editor's one-item-per-line text into a clean list."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+class TimeStamped(models.Model):
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Provider(TimeStamped):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    country = models.CharField(
+        _("country"), max_length=100, blank=True, help_text=_("Where the provider is headquartered.")
+    )
+    website = models.URLField(_("website"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("provider")
+        verbose_name_plural = _("providers")
+
+    def __str__(self):
+        return self.name
+
+
+class Licence(TimeStamped):
+    """One row per licence *version*: the Llama 3.1 and Llama 4 terms differ."""
+
+    slug = models.CharField(_("slug"), max_length=100, unique=True, validators=[slug_validator])
+    name = models.CharField(_("name"), max_length=200)
+    spdx_id = models.CharField(_("SPDX id"), max_length=60, blank=True, help_text=_("Leave empty for custom licences."))
+    category = models.CharField(_("category"), max_length=40, choices=vocab.LicenceCategory)
+    osi_approved = models.BooleanField(_("OSI approved"), default=False)
+    commercial_use = models.CharField(
+        _("commercial use"),
+        max_length=20,
+        choices=vocab.Permission,
+        help_text=_("'No' excludes this licence's models for any team that answers commercial use."),
+    )
+    may_modify = models.BooleanField(_("may modify"), default=False)
+    may_redistribute = models.BooleanField(_("may redistribute"), default=False)
+    may_fine_tune = models.BooleanField(
+        _("may fine-tune"),
+        default=False,
+        help_text=_("For API terms: true only when the vendor offers hosted fine-tuning."),
+    )
+    outputs_may_train_models = models.CharField(
+        _("outputs may train other models"),
+        max_length=20,
+        choices=vocab.Permission,
+        default=vocab.Permission.UNKNOWN,
+        help_text=_("'No' excludes the model for teams that will train other models on its outputs."),
+    )
+    mau_threshold = models.PositiveBigIntegerField(
+        _("monthly active user threshold"),
+        null=True,
+        blank=True,
+        help_text=_("Monthly active users above which a separate licence or an extra duty applies."),
+    )
+    revenue_threshold_usd = models.PositiveBigIntegerField(
+        _("annual revenue threshold (USD)"),
+        null=True,
+        blank=True,
+        help_text=_("Yearly revenue above which a separate licence or an extra duty applies."),
+    )
+    threshold_effect = models.CharField(
+        _("what crossing a threshold means"),
+        max_length=20,
+        choices=vocab.ThresholdEffect,
+        blank=True,
+        help_text=_("A gate excludes the model for teams above the threshold; a duty is listed as an obligation."),
+    )
+    threshold_hosted_service_only = models.BooleanField(
+        _("threshold applies only to hosted-service businesses"),
+        default=False,
+        help_text=_("Tick when the threshold only counts for teams that offer the model to others as a service."),
+    )
+    excluded_jurisdictions = models.JSONField(
+        _("jurisdictions without a grant"),
+        default=list,
+        blank=True,
+        help_text=_("Regions whose residents or companies receive no licence grant."),
+    )
+    jurisdiction_exclusion_multimodal_only = models.BooleanField(
+        _("exclusion applies to multimodal models only"), default=False
+    )
+    hosting_barred = models.BooleanField(
+        _("hosted service barred"),
+        default=False,
+        help_text=_("Offering the model to others as a hosted or API service needs a separate licence."),
+    )
+    remote_restriction = models.BooleanField(_("licensor may restrict use remotely"), default=False)
+    forbidden_uses = models.JSONField(
+        _("uses its policy forbids"),
+        default=list,
+        blank=True,
+        help_text=_("Uses the licence or its use policy forbids; a team in that use is excluded."),
+    )
+    acceptable_use_policy = models.BooleanField(_("acceptable use policy"), default=False)
+    attribution_required = models.BooleanField(_("attribution required"), default=False)
+    prompts_train_by_default = models.CharField(
+        _("prompts used for training by default"),
+        max_length=20,
+        choices=vocab.PromptTraining,
+        blank=True,
+        help_text=_("API terms only: does the vendor train on customer prompts unless told not to?"),
+    )
+    zero_retention_offered = models.BooleanField(
+        _("zero data retention offered"),
+        null=True,
+        blank=True,
+        help_text=_("API terms only. Leave unknown when the sources do not say."),
+    )
+    obligations = models.TextField(
+        _("obligations"),
+        blank=True,
+        help_text=_("Attribution, notice, naming and policy duties, one per line, in plain words."),
+    )
+    notable_clauses = models.TextField(
+        _("notable clauses"), blank=True, help_text=_("One clause per line, in plain words.")
+    )
+    url = models.URLField(_("licence text URL"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("licence")
+        verbose_name_plural = _("licences")
+        constraints = [
+            models.UniqueConstraint(fields=["name"], name="%(app_label)s_%(class)s_unique_name"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("advisor:licence-detail", kwargs={"slug": self.slug})
+
+    @property
+    def obligation_list(self):
+        return lines(self.obligations)
+
+    @property
+    def clause_list(self):
+        return lines(self.notable_clauses)
+
+
+class AIModelQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=vocab.EditorialStatus.PUBLISHED)
+
+
+class AIModel(TimeStamped):
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.CharField(_("slug"), max_length=100, unique=True, validators=[slug_validator])
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="models", verbose_name=_("provider"))
+    licence = models.ForeignKey(Licence, on_delete=models.PROTECT, related_name="models", verbose_name=_("licence"))
+    release_date = models.DateField(_("release date"), null=True, blank=True)
+    access = models.CharField(_("access"), max_length=20, choices=vocab.Access)
+    parameters = models.CharField(
+        _("parameters"), max_length=100, blank=True, help_text=_("As published, e.g. '70B'. Empty when undisclosed.")
+    )
+    context_window = models.PositiveIntegerField(_("context window (tokens)"), null=True, blank=True)
+    modalities = models.JSONField(_("input modalities"), default=list, blank=True)
+    languages = models.CharField(
+        _("languages"), max_length=300, blank=True, help_text=_("Supported languages as documented.")
+    )
+    language_codes = models.JSONField(
+        _("language codes"),
+        default=list,
+        blank=True,
+        help_text=_("ISO 639-1 codes the documentation names, e.g. en, ko."),
+    )
+    language_coverage = models.CharField(
+        _("language coverage"),
+        max_length=20,
+        choices=vocab.LanguageCoverage,
+        default=vocab.LanguageCoverage.UNKNOWN,
+        help_text=_(
+            "'Listed' means the codes are the full supported list, so a missing language excludes the model; "
+            "'broad' means the codes are only examples."
+        ),
+    )
+    weights_available = models.BooleanField(_("weights published"), default=False)
+    training_code_available = models.BooleanField(_("training code published"), default=False)
+    training_data_available = models.BooleanField(_("training data published"), default=False)
+    fine_tuning = models.JSONField(_("fine-tuning options"), default=list, blank=True)
+    deployment = models.JSONField(_("deployment options"), default=list, blank=True)
+    min_gpu_memory_gb = models.PositiveIntegerField(
+        _("GPU memory to self-host (GB, fp16 weights)"), null=True, blank=True
+    )
+    price_input_per_mtok = models.DecimalField(
+        _("API price in (USD / M tokens)"), max_digits=9, decimal_places=3, null=True, blank=True
+    )
+    price_output_per_mtok = models.DecimalField(
+        _("API price out (USD / M tokens)"), max_digits=9, decimal_places=3, null=True, blank=True
+    )
+    strengths = models.TextField(_("strengths"), blank=True, help_text=_("One per line."))
+    notes = models.TextField(_("notes"), blank=True)
+    lifecycle = models.CharField(
+        _("lifecycle"),
+        max_length=20,
+        choices=vocab.Lifecycle,
+        default=vocab.Lifecycle.AVAILABLE,
+        help_text=_("Retired models are excluded; deprecated ones stay with their shutdown date as a caveat."),
+    )
+    shutdown_date = models.DateField(_("shutdown date"), null=True, blank=True)
+    status = models.CharField(
+        _("editorial status"),
+        max_length=20,
+        choices=vocab.EditorialStatus,
+        default=vocab.EditorialStatus.DRAFT,
+        help_text=_("Only published models are shown and recommended."),
+    )
+    last_reviewed = models.DateField(_("last reviewed"), null=True, blank=True)
+
+    objects = AIModelQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("AI model")
+        verbose_name_plural = _("AI models")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(price_input_per_mtok__gte=0) | models.Q(price_input_per_mtok__isnull=True),
+                name="%(app_label)s_%(class)s_price_in_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(price_output_per_mtok__gte=0) | models.Q(price_output_per_mtok__isnull=True),
+                name="%(app_label)s_%(class)s_price_out_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(lifecycle=vocab.Lifecycle.DEPRECATED) | models.Q(shutdown_date__isnull=False),
+                name="%(app_label)s_%(class)s_deprecated_has_shutdown_date",
+                violation_error_message=_("A deprecated model needs its announced shutdown date."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("advisor:model-detail", kwargs={"slug": self.slug})
+
+    @property
+    def strength_list(self):
+        return lines(self.strengths)
+
+    @property
+    def is_published(self):
+        return self.status == vocab.EditorialStatus.PUBLISHED
+
+    @property
+    def review_is_stale(self):
+        if self.last_reviewed is None:
+            return True
+        return timezone.localdate() - self.last_reviewed > REVIEW_STALE_AFTER
+
+
+class Criterion(TimeStamped):
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    summary = models.CharField(_("summary"), max_length=300, help_text=_("One sentence: what this criterion asks."))
+    open_view = models.TextField(
+        _("what open models offer"), help_text=_("Markdown. Shown in the open-vs-closed comparison.")
+    )
+    closed_view = models.TextField(
+        _("what closed models offer"), help_text=_("Markdown. Shown in the open-vs-closed comparison.")
+    )
+    scoring_rule = models.TextField(
+        _("how scores are set"),
+        blank=True,
+        help_text=_("Markdown. The documented rule for computed criteria, or the editorial guidance."),
+    )
+    from_article = models.BooleanField(
+        _("from the source article"), default=False, help_text=_("Part of the article's core comparison.")
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+
+    def __str__(self):
+        return self.name
+
+
+class Score(TimeStamped):
+    ai_model = models.ForeignKey(AIModel, on_delete=models.CASCADE, related_name="scores", verbose_name=_("AI model"))
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.CASCADE, related_name="scores", verbose_name=_("criterion")
+    )
+    value = models.PositiveSmallIntegerField(
+        _("score"),
+        validators=[MinValueValidator(SCORE_MIN), MaxValueValidator(SCORE_MAX)],
+        help_text=_("0 (poor) to 10 (excellent) for a team that cares about this criterion."),
+    )
+    rationale = models.CharField(_("rationale"), max_length=500, help_text=_("One sentence grounded in the facts."))
+    is_override = models.BooleanField(
+        _("editor override"),
+        default=False,
+        help_text=_("Tick to keep this value when the computed rule would set another; say why below."),
+    )
+    override_reason = models.CharField(_("override reason"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["criterion__position", "criterion__name"]
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+        constraints = [
+            models.UniqueConstraint(fields=["ai_model", "criterion"], name="%(app_label)s_%(class)s_one_per_criterion"),
+            models.CheckConstraint(
+                condition=models.Q(value__gte=SCORE_MIN, value__lte=SCORE_MAX),
+                name="%(app_label)s_%(class)s_value_in_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(is_override=False) | ~models.Q(override_reason=""),
+                name="%(app_label)s_%(class)s_override_has_reason",
+                violation_error_message=_("An override needs a written reason."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.ai_model} · {self.criterion}: {self.value}"
+
+
+class Source(TimeStamped):
+    """Where a fact about a model or a licence comes from."""
+
+    ai_model = models.ForeignKey(
+        AIModel, on_delete=models.CASCADE, null=True, blank=True, related_name="sources", verbose_name=_("AI model")
+    )
+    licence = models.ForeignKey(
+        Licence, on_delete=models.CASCADE, null=True, blank=True, related_name="sources", verbose_name=_("licence")
+    )
+    url = models.URLField(_("URL"), max_length=300)
+    title = models.CharField(_("title"), max_length=600, help_text=_("What was read, e.g. a file and its commit."))
+    as_of = models.CharField(_("as of"), max_length=10, validators=[as_of_validator])
+    confidence = models.CharField(
+        _("confidence"), max_length=10, choices=vocab.Confidence, default=vocab.Confidence.MEDIUM
+    )
+
+    class Meta:
+        ordering = ["-as_of", "title"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(ai_model__isnull=False, licence__isnull=True)
+                    | models.Q(ai_model__isnull=True, licence__isnull=False)
+                ),
+                name="%(app_label)s_%(class)s_one_subject",
+                violation_error_message=_("A source belongs to exactly one model or one licence."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title[:80]
+
+
+class AudiencePreset(TimeStamped):
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    description = models.TextField(_("description"), help_text=_("Who this preset is for, in two or three sentences."))
+    answers = models.JSONField(
+        _("prefilled answers"),
+        default=dict,
+        blank=True,
+        help_text=_("Answers the questionnaire starts from; visitors can change every one."),
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("audience preset")
+        verbose_name_plural = _("audience presets")
+
+    def __str__(self):
+        return self.name
+
+
+class CatalogueState(models.Model):
+    """A single row holding the fingerprint of the published catalogue.
+
+    It is recomputed whenever catalogue content changes, so a permalink can say
+    "the catalogue changed since" with one query, without rebuilding anything.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    fingerprint = models.CharField(max_length=64)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("catalogue state")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(id=1), name="%(app_label)s_%(class)s_singleton"),
+        ]
+
+    def __str__(self):
+        return self.fingerprint[:12]
+
+
+class Recommendation(models.Model):
+    code = models.UUIDField(_("code"), default=uuid.uuid4, unique=True, editable=False)
+    answers = models.JSONField(_("answers"))
+    result = models.JSONField(_("result"))
+    catalogue_fingerprint = models.CharField(_("catalogue fingerprint"), max_length=64)
+    engine_version = models.CharField(_("engine version"), max_length=20)
+    created = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
+
+    def __str__(self):
+        return str(self.code)
+
+    def get_absolute_url(self):
+        return reverse("advisor:recommendation-detail", kwargs={"code": self.code})
+
+
+class SubmissionCounter(models.Model):
+    """Submissions per client per time window, shared by every worker process."""
+
+    client = models.CharField(max_length=64)
+    window = models.PositiveBigIntegerField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["client", "window"], name="%(app_label)s_%(class)s_one_per_window"),
+        ]
+
+    def __str__(self):
+        return f"{self.client} @ {self.window}: {self.count}"

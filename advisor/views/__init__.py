@@ -1,0 +1,1 @@
+"""Views, one module per area: core pages, the catalogue, results, the API."""
