@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from advisor import vocab
+from advisor.richtext import render_markdown
 
 SCORE_MIN = 0
 SCORE_MAX = 10
@@ -313,6 +314,10 @@ class Criterion(TimeStamped):
     from_article = models.BooleanField(
         _("from the source article"), default=False, help_text=_("Part of the article's core comparison.")
     )
+    # Sanitised HTML rendered from the Markdown above on every save.
+    open_view_html = models.TextField(editable=False, blank=True)
+    closed_view_html = models.TextField(editable=False, blank=True)
+    scoring_rule_html = models.TextField(editable=False, blank=True)
 
     class Meta:
         ordering = ["position", "name"]
@@ -321,6 +326,22 @@ class Criterion(TimeStamped):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.open_view_html = render_markdown(self.open_view)
+        self.closed_view_html = render_markdown(self.closed_view)
+        self.scoring_rule_html = render_markdown(self.scoring_rule)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {
+                *kwargs["update_fields"],
+                "open_view_html",
+                "closed_view_html",
+                "scoring_rule_html",
+            }
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("advisor:criteria") + f"#{self.slug}"
 
 
 class Score(TimeStamped):
