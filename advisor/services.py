@@ -1,0 +1,81 @@
+"""Services: the only module that touches both the ORM and the engine."""
+
+from django.db import transaction
+
+from advisor import catalogue, engine, models
+
+# -- Recommendations -----------------------------------------------------------
+
+_prepared = {}
+
+
+def catalogue_prepared():
+    """Return ``(fingerprint, prepared catalogue)``, prepared once per catalogue version per process."""
+    fingerprint, snapshot = catalogue.catalogue_load()
+    prepared = _prepared.get(fingerprint)
+    if prepared is None:
+        prepared = engine.prepare(snapshot)
+        _prepared.clear()  # keep only the current catalogue in memory
+        _prepared[fingerprint] = prepared
+    return fingerprint, prepared
+
+
+def recommendation_create(*, answers, previous=None):
+    """Run the engine on today's catalogue and save the result as a new permalink.
+
+    Store inputs and output, not pointers to live rows: editors will change
+    the catalogue later and a shared link must keep saying what it said.
+    With ``previous``, the new result also records how its ranking differs
+    from that earlier result (a re-evaluation).
+    """
+    fingerprint, prepared = catalogue_prepared()
+    result = engine.recommend(answers, prepared).as_json()
+    if previous is not None:
+        result["reevaluation"] = ranking_changes(previous, result)
+    with transaction.atomic():
+        return models.Recommendation.objects.create(
+            answers=answers,
+            result=result,
+            catalogue_fingerprint=fingerprint,
+            engine_version=engine.VERSION,
+        )
+
+
+def _ranked(result):
+    ranked = [(entry["slug"], entry["name"]) for entry in result.get("ranking", [])]
+    ranked += [(entry["slug"], entry["name"]) for entry in result.get("also_eligible", [])]
+    return ranked
+
+
+def ranking_changes(previous, result):
+    """What changed between an earlier result and a new one on the same answers."""
+    before_result = previous.result
+    before = {slug: (position, name) for position, (slug, name) in enumerate(_ranked(before_result), start=1)}
+    after = {slug: (position, name) for position, (slug, name) in enumerate(_ranked(result), start=1)}
+    top_n = max(len(result.get("ranking", [])), 1)
+    moved = []
+    for slug, (position, name) in after.items():
+        if position > top_n:
+            continue
+        old = before.get(slug)
+        moved.append(
+            {
+                "slug": slug,
+                "name": name,
+                "rank": position,
+                "previous_rank": old[0] if old else None,
+            }
+        )
+    dropped = [
+        {"slug": slug, "name": name, "previous_rank": position}
+        for slug, (position, name) in before.items()
+        if position <= top_n and slug not in after
+    ]
+    return {
+        "previous_code": str(previous.code),
+        "previous_created": previous.created.isoformat(),
+        "previous_verdict": before_result.get("verdict", {}).get("kind"),
+        "verdict_changed": before_result.get("verdict", {}).get("kind") != result["verdict"]["kind"],
+        "top": moved,
+        "dropped": sorted(dropped, key=lambda entry: entry["previous_rank"]),
+    }
