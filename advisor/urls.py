@@ -1,12 +1,18 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from advisor.views import core
+from advisor.views import catalogue, core
 
 advisor_patterns = [
     path("", core.home, name="home"),
     path("healthz", core.healthz, name="healthz"),
     path("readyz", core.readyz, name="readyz"),
+    path("models/", catalogue.model_list, name="model-list"),
+    path("models/<str:slug>/", catalogue.model_detail, name="model-detail"),
+    path("licenses/", catalogue.licence_list, name="licence-list"),
+    path("licenses/<str:slug>/", catalogue.licence_detail, name="licence-detail"),
+    path("criteria/", catalogue.criteria, name="criteria"),
+    path("compare/", catalogue.compare, name="compare"),
 ]
 
 urlpatterns = [

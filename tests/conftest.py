@@ -13,3 +13,142 @@ def editor(db, django_user_model):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+# --- Catalogue builders for the browse-and-compare tests -------------------
+# Small helpers instead of a factory library; bulk_create keeps a catalogue of
+# hundreds of models fast to build (and skips the fingerprint signals, which
+# tests of the public pages do not need).
+
+CRITERION_SLUGS = [
+    "transparency",
+    "control",
+    "customisation",
+    "maintenance",
+    "code-access",
+    "fine-tuning",
+    "security",
+    "fast-development",
+    "usage-clarity",
+    "cost-at-scale",
+    "data-privacy",
+    "capability",
+    "lock-in",
+]
+
+
+def criteria_create():
+    """The 13 fixed criteria, saved one by one so their *_html is rendered."""
+    from advisor import models
+
+    return [
+        models.Criterion.objects.create(
+            slug=slug,
+            name=slug.replace("-", " ").capitalize(),
+            position=position,
+            summary=f"What {slug} asks.",
+            open_view=f"Open models on **{slug}**.",
+            closed_view=f"Closed models on *{slug}*.",
+            scoring_rule="Set by editors.",
+            from_article=position < 9,
+        )
+        for position, slug in enumerate(CRITERION_SLUGS)
+    ]
+
+
+def licence_create(**fields):
+    from advisor import models
+
+    values = {
+        "slug": "apache-2.0",
+        "name": "Apache License 2.0",
+        "spdx_id": "Apache-2.0",
+        "category": "permissive",
+        "osi_approved": True,
+        "commercial_use": "yes",
+        "may_modify": True,
+        "may_redistribute": True,
+        "may_fine_tune": True,
+        "outputs_may_train_models": "yes",
+        "attribution_required": True,
+        "obligations": "Include the licence text\nKeep the NOTICE file",
+        "notable_clauses": "Grants a patent licence.\nNo trademark rights.",
+        "url": "https://www.apache.org/licenses/LICENSE-2.0",
+    }
+    values.update(fields)
+    return models.Licence.objects.create(**values)
+
+
+def provider_create(**fields):
+    from advisor import models
+
+    values = {"name": "Acme AI", "slug": "acme-ai", "country": "France", "website": "https://acme.example"}
+    values.update(fields)
+    return models.Provider.objects.create(**values)
+
+
+def ai_model_build(index, *, provider, licence, **fields):
+    """An unsaved published model; pass fields to override the defaults."""
+    import datetime
+
+    from advisor import models
+
+    values = {
+        "name": f"Model {index:04d}",
+        "slug": f"model-{index:04d}",
+        "provider": provider,
+        "licence": licence,
+        "release_date": datetime.date(2024, 1, 1) + datetime.timedelta(days=index),
+        "access": "open-weights",
+        "parameters": f"{index + 1}B",
+        "context_window": 8192 + index,
+        "modalities": ["text"],
+        "languages": "English, French",
+        "language_codes": ["en", "fr"],
+        "language_coverage": "listed",
+        "weights_available": True,
+        "fine_tuning": ["full", "lora"],
+        "deployment": ["self-host"],
+        "min_gpu_memory_gb": 16,
+        "price_input_per_mtok": None,
+        "price_output_per_mtok": None,
+        "strengths": "Small\nFast",
+        "status": "published",
+        "last_reviewed": datetime.date.today(),
+    }
+    values.update(fields)
+    return models.AIModel(**values)
+
+
+def scores_create(ai_models, criteria):
+    """A score on every criterion for every model, in one bulk insert."""
+    from advisor import models
+
+    models.Score.objects.bulk_create(
+        models.Score(
+            ai_model=ai_model,
+            criterion=criterion,
+            value=(ai_model.pk + position) % 11,
+            rationale=f"{criterion.slug} rationale for {ai_model.slug}.",
+        )
+        for ai_model in ai_models
+        for position, criterion in enumerate(criteria)
+    )
+
+
+def catalogue_create(n, *, criteria=None, provider=None, licence=None):
+    """N published models with scores on all 13 criteria and one source each."""
+    from advisor import models
+
+    criteria = criteria or criteria_create()
+    provider = provider or provider_create()
+    licence = licence or licence_create()
+    ai_models = models.AIModel.objects.bulk_create(
+        ai_model_build(index, provider=provider, licence=licence) for index in range(n)
+    )
+    scores_create(ai_models, criteria)
+    models.Source.objects.bulk_create(
+        models.Source(ai_model=m, url="https://example.org/card", title=f"{m.name} model card", as_of="2025-06")
+        for m in ai_models
+    )
+    return ai_models

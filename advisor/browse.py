@@ -1,0 +1,373 @@
+"""Forms and presentation data for the public catalogue pages.
+
+The catalogue views stay thin: filter and compare parameters are validated by
+the plain forms here, and whatever a template shows as a judgement (a licence's
+permissions, which compare rows differ, bar lengths) is computed here so the
+templates only display.
+"""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import F, Q
+from django.utils import formats
+from django.utils.translation import gettext as _gettext
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from advisor import models, questions, vocab
+
+COMPARE_MIN = 2
+COMPARE_MAX = 4
+PAGE_SIZE = 50
+
+FINE_TUNING_OPTIONS = [vocab.FineTuning.FULL, vocab.FineTuning.LORA, vocab.FineTuning.API]
+
+SORTS = {
+    "name": (_("Name (A to Z)"), [F("name").asc(), F("slug").asc()]),
+    "-release": (_("Newest first"), [F("release_date").desc(nulls_last=True), F("slug").asc()]),
+    "release": (_("Oldest first"), [F("release_date").asc(nulls_last=True), F("slug").asc()]),
+    "-context": (_("Largest context window"), [F("context_window").desc(nulls_last=True), F("slug").asc()]),
+    "price": (_("Lowest input price"), [F("price_input_per_mtok").asc(nulls_last=True), F("slug").asc()]),
+}
+
+# Only the columns the catalogue table shows: 2,000 rows must stay cheap.
+LIST_FIELDS = [
+    "name",
+    "slug",
+    "access",
+    "release_date",
+    "context_window",
+    "price_input_per_mtok",
+    "price_output_per_mtok",
+    "lifecycle",
+    "status",
+    "provider__name",
+    "licence__name",
+    "licence__slug",
+]
+
+
+def json_list_has(field, value):
+    """Match a JSON list column containing ``value``, portably.
+
+    ``__contains`` on JSONField is not supported on SQLite, so this matches the
+    quoted value in the stored JSON text; vocabulary values never contain quotes.
+    """
+    return Q(**{f"{field}__icontains": f'"{value}"'})
+
+
+class ModelFilterForm(forms.Form):
+    """The catalogue's filters and sort order, read from the query string."""
+
+    access = forms.ChoiceField(label=_("Access"), required=False)
+    category = forms.ChoiceField(label=_("Licence category"), required=False)
+    provider = forms.ChoiceField(label=_("Provider"), required=False)
+    modality = forms.ChoiceField(label=_("Input modality"), required=False)
+    language = forms.ChoiceField(label=_("Language"), required=False)
+    commercial = forms.BooleanField(label=_("Commercial use allowed (possibly with conditions)"), required=False)
+    self_host = forms.BooleanField(label=_("Can self-host"), required=False)
+    fine_tune = forms.BooleanField(label=_("Can fine-tune"), required=False)
+    sort = forms.ChoiceField(label=_("Sort by"), required=False)
+
+    def __init__(self, data, *, providers):
+        super().__init__(data)
+        anything = [("", _("Any"))]
+        self.fields["access"].choices = anything + list(vocab.Access.choices)
+        self.fields["category"].choices = anything + list(vocab.LicenceCategory.choices)
+        self.fields["provider"].choices = anything + list(providers)
+        self.fields["modality"].choices = anything + list(vocab.Modality.choices)
+        self.fields["language"].choices = anything + list(questions.LANGUAGES)
+        self.fields["sort"].choices = [(key, label) for key, (label, _ordering) in SORTS.items()]
+        for field in self.fields.values():
+            if isinstance(field, forms.BooleanField):
+                field.widget.attrs["class"] = "form-check-input"
+            else:
+                field.widget.attrs["class"] = "form-select"
+
+    def filter(self, queryset):
+        """Apply every filter that validated; invalid ones are left out."""
+        data = getattr(self, "cleaned_data", {})
+        if data.get("access"):
+            queryset = queryset.filter(access=data["access"])
+        if data.get("category"):
+            queryset = queryset.filter(licence__category=data["category"])
+        if data.get("provider"):
+            queryset = queryset.filter(provider__slug=data["provider"])
+        if data.get("modality"):
+            queryset = queryset.filter(json_list_has("modalities", data["modality"]))
+        if data.get("language"):
+            queryset = queryset.filter(json_list_has("language_codes", data["language"]))
+        if data.get("commercial"):
+            queryset = queryset.filter(licence__commercial_use__in=[vocab.Permission.YES, vocab.Permission.CONDITIONAL])
+        if data.get("self_host"):
+            queryset = queryset.filter(json_list_has("deployment", vocab.Deployment.SELF_HOST))
+        if data.get("fine_tune"):
+            any_option = Q()
+            for option in FINE_TUNING_OPTIONS:
+                any_option |= json_list_has("fine_tuning", option)
+            queryset = queryset.filter(any_option)
+        return queryset.order_by(*SORTS[data.get("sort") or "name"][1])
+
+    @property
+    def is_filtered(self):
+        data = getattr(self, "cleaned_data", {})
+        return any(value for name, value in data.items() if name != "sort")
+
+
+class SlugListField(forms.Field):
+    """Several ``?m=`` values: 2 to 4 distinct, well-formed model slugs."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        if not value:
+            return []
+        if isinstance(value, str):
+            value = [value]
+        return [item.strip() for item in value if item.strip()]
+
+    def validate(self, value):
+        super().validate(value)
+        for slug in value:
+            if len(slug) > 100:
+                raise ValidationError(_("A model identifier is too long."), code="invalid")
+            models.slug_validator(slug)
+        if len(set(value)) != len(value):
+            raise ValidationError(_("Each model can be compared only once; remove the duplicate."), code="duplicate")
+        if len(value) < COMPARE_MIN:
+            raise ValidationError(
+                _("Choose at least %(min)d models to compare."), code="too_few", params={"min": COMPARE_MIN}
+            )
+        if len(value) > COMPARE_MAX:
+            raise ValidationError(
+                _("Compare at most %(max)d models at a time."), code="too_many", params={"max": COMPARE_MAX}
+            )
+
+
+class CompareForm(forms.Form):
+    m = SlugListField(label=_("Models"), required=False)
+
+
+def slug_name_choices(queryset):
+    return list(queryset.order_by("name", "slug").values_list("slug", "name"))
+
+
+# --- Presentation helpers ---------------------------------------------------
+
+
+def number(value):
+    return formats.number_format(value, force_grouping=True)
+
+
+def price(value):
+    """A Decimal price without trailing zeros: 0.150 -> 0.15, 10.000 -> 10."""
+    if value is None:
+        return None
+    return f"{value.normalize():f}"
+
+
+def labels(choices, values):
+    lookup = dict(choices.choices)
+    return [str(lookup.get(value, value)) for value in values]
+
+
+def licence_glance(licence):
+    """A licence as permissions, conditions and limitations (choosealicense.com style).
+
+    Each item is ``(label, detail)``; the detail is empty when the label says it all.
+    """
+    permissions, conditions, limitations = [], [], []
+    commercial = licence.commercial_use
+    if commercial == vocab.Permission.YES:
+        permissions.append((_gettext("Commercial use"), ""))
+    elif commercial == vocab.Permission.CONDITIONAL:
+        permissions.append((_gettext("Commercial use"), _gettext("Allowed with conditions; see below.")))
+    elif commercial == vocab.Permission.NO:
+        limitations.append((_gettext("No commercial use"), ""))
+    else:
+        limitations.append((_gettext("Commercial use unclear"), _gettext("The sources do not say.")))
+    for allowed, yes, no in (
+        (licence.may_modify, _gettext("Modification"), _gettext("No modification")),
+        (licence.may_redistribute, _gettext("Distribution"), _gettext("No redistribution")),
+        (licence.may_fine_tune, _gettext("Fine-tuning"), _gettext("No fine-tuning")),
+    ):
+        (permissions if allowed else limitations).append((yes if allowed else no, ""))
+    outputs = licence.outputs_may_train_models
+    if outputs == vocab.Permission.YES:
+        permissions.append((_gettext("Training other models on outputs"), ""))
+    elif outputs == vocab.Permission.CONDITIONAL:
+        conditions.append((_gettext("Training other models on outputs"), _gettext("Allowed with strings attached.")))
+    elif outputs == vocab.Permission.NO:
+        limitations.append((_gettext("No training other models on outputs"), ""))
+    if licence.attribution_required:
+        conditions.append((_gettext("Attribution"), _gettext("Credit, notice or branding is required.")))
+    if licence.acceptable_use_policy:
+        conditions.append((_gettext("Acceptable use policy"), _gettext("A use policy is part of the terms.")))
+    for obligation in licence.obligation_list:
+        conditions.append((obligation, ""))
+    thresholds = []
+    if licence.mau_threshold:
+        thresholds.append(
+            _gettext("%(users)s monthly active users") % {"users": number(licence.mau_threshold)},
+        )
+    if licence.revenue_threshold_usd:
+        thresholds.append(
+            _gettext("US$%(revenue)s annual revenue") % {"revenue": number(licence.revenue_threshold_usd)},
+        )
+    if thresholds:
+        details = [str(dict(vocab.ThresholdEffect.choices).get(licence.threshold_effect, ""))]
+        if licence.threshold_hosted_service_only:
+            details.append(_gettext("Counts only for teams offering the model as a hosted service."))
+        item = (
+            _gettext("Threshold: %(what)s") % {"what": "; ".join(thresholds)},
+            " ".join(detail for detail in details if detail),
+        )
+        if licence.threshold_effect == vocab.ThresholdEffect.DUTY:
+            conditions.append(item)
+        else:
+            limitations.append(item)
+    if licence.hosting_barred:
+        limitations.append(
+            (
+                _gettext("No hosted service"),
+                _gettext("Offering the model as a hosted or API service needs a separate licence."),
+            )
+        )
+    if licence.remote_restriction:
+        limitations.append((_gettext("Remote restriction"), _gettext("The licensor may restrict use remotely.")))
+    if licence.excluded_jurisdictions:
+        regions = ", ".join(labels(vocab.Jurisdiction, licence.excluded_jurisdictions))
+        detail = regions
+        if licence.jurisdiction_exclusion_multimodal_only:
+            detail = _gettext("%(regions)s (multimodal models only)") % {"regions": regions}
+        limitations.append((_gettext("No grant in some regions"), detail))
+    if licence.forbidden_uses:
+        limitations.append((_gettext("Forbidden uses"), "; ".join(labels(vocab.ForbiddenUse, licence.forbidden_uses))))
+    if licence.prompts_train_by_default in (vocab.PromptTraining.YES, vocab.PromptTraining.FREE_TIER):
+        label = dict(vocab.PromptTraining.choices)[licence.prompts_train_by_default]
+        limitations.append((_gettext("Prompts used for training by default"), str(label)))
+    elif licence.prompts_train_by_default == vocab.PromptTraining.NO:
+        permissions.append((_gettext("Prompts not used for training by default"), ""))
+    if licence.zero_retention_offered:
+        permissions.append((_gettext("Zero data retention offered"), ""))
+    return {"permissions": permissions, "conditions": conditions, "limitations": limitations}
+
+
+def model_facts(ai_model):
+    """The facts of one model as ``(label, text)`` rows, with units."""
+    unknown = _gettext("Not disclosed")
+
+    def yes_no(value):
+        return _gettext("Yes") if value else _gettext("No")
+
+    price_in, price_out = price(ai_model.price_input_per_mtok), price(ai_model.price_output_per_mtok)
+    return [
+        (_gettext("Provider"), ai_model.provider.name),
+        (_gettext("Access"), ai_model.get_access_display()),
+        (_gettext("Licence"), ai_model.licence.name),
+        (_gettext("Commercial use"), ai_model.licence.get_commercial_use_display()),
+        (_gettext("Release date"), formats.date_format(ai_model.release_date) if ai_model.release_date else unknown),
+        (_gettext("Parameters"), ai_model.parameters or unknown),
+        (
+            _gettext("Context window"),
+            _gettext("%(tokens)s tokens") % {"tokens": number(ai_model.context_window)}
+            if ai_model.context_window
+            else unknown,
+        ),
+        (_gettext("Input modalities"), ", ".join(labels(vocab.Modality, ai_model.modalities)) or unknown),
+        (_gettext("Languages"), ai_model.languages or unknown),
+        (_gettext("Weights published"), yes_no(ai_model.weights_available)),
+        (_gettext("Training code published"), yes_no(ai_model.training_code_available)),
+        (_gettext("Training data published"), yes_no(ai_model.training_data_available)),
+        (_gettext("Fine-tuning"), ", ".join(labels(vocab.FineTuning, ai_model.fine_tuning)) or unknown),
+        (_gettext("Deployment"), ", ".join(labels(vocab.Deployment, ai_model.deployment)) or unknown),
+        (
+            _gettext("GPU memory to self-host (fp16 weights)"),
+            _gettext("%(gb)s GB") % {"gb": number(ai_model.min_gpu_memory_gb)}
+            if ai_model.min_gpu_memory_gb
+            else _gettext("Not applicable or unknown"),
+        ),
+        (
+            _gettext("API price, input"),
+            _gettext("US$%(price)s per million tokens") % {"price": price_in} if price_in else unknown,
+        ),
+        (
+            _gettext("API price, output"),
+            _gettext("US$%(price)s per million tokens") % {"price": price_out} if price_out else unknown,
+        ),
+        (_gettext("Lifecycle"), ai_model.get_lifecycle_display()),
+        (
+            _gettext("Last reviewed"),
+            formats.date_format(ai_model.last_reviewed) if ai_model.last_reviewed else _gettext("Never"),
+        ),
+    ]
+
+
+def compare_rows(ai_models, criteria, scores):
+    """Fact and score rows for a side-by-side table, each marking whether values differ.
+
+    ``scores`` maps ``(ai_model_id, criterion_id)`` to a ``Score``.
+    """
+    facts = [model_facts(ai_model) for ai_model in ai_models]
+    fact_rows = []
+    for index, (label, _text) in enumerate(facts[0]):
+        values = [model_rows[index][1] for model_rows in facts]
+        fact_rows.append({"label": label, "values": values, "differs": len(set(values)) > 1})
+    score_rows = []
+    for criterion in criteria:
+        values = []
+        for ai_model in ai_models:
+            score = scores.get((ai_model.pk, criterion.pk))
+            values.append(score.value if score else None)
+        score_rows.append(
+            {"criterion": criterion, "values": values, "differs": len(set(values)) > 1},
+        )
+    return fact_rows, score_rows
+
+
+BAR_MAX = 300  # SVG units for a score of 10
+LABEL_WIDTH = 210
+BAR_HEIGHT = 9
+GROUP_GAP = 10
+
+
+def overlay_chart(ai_models, score_rows):
+    """Geometry for one SVG grouped bar chart overlaying the models' criterion scores."""
+    series = len(ai_models)
+    group_height = series * BAR_HEIGHT + GROUP_GAP
+    groups = []
+    for index, row in enumerate(score_rows):
+        top = index * group_height + GROUP_GAP
+        bars = []
+        for position, value in enumerate(row["values"]):
+            y = top + position * BAR_HEIGHT
+            width = 0 if value is None else value * BAR_MAX // models.SCORE_MAX
+            bars.append(
+                {
+                    "series": position,
+                    "y": y,
+                    "width": width,
+                    "value": "-" if value is None else value,
+                    "text_x": LABEL_WIDTH + width + 4,
+                    "text_y": y + BAR_HEIGHT - 1,
+                }
+            )
+        groups.append({"label": row["criterion"].name, "label_y": top + series * BAR_HEIGHT / 2 + 4, "bars": bars})
+    return {
+        "groups": groups,
+        "height": len(score_rows) * group_height + GROUP_GAP,
+        "width": LABEL_WIDTH + BAR_MAX + 30,
+        "label_x": LABEL_WIDTH - 8,
+        "bar_x": LABEL_WIDTH,
+        "bar_height": BAR_HEIGHT - 2,
+        "series": [{"index": i, "name": m.name} for i, m in enumerate(ai_models)],
+    }
+
+
+def score_bar(value):
+    """Width of a single 0-10 score bar on a 0-100 SVG scale."""
+    return 0 if value is None else value * 100 // models.SCORE_MAX
+
+
+def match_count_text(count):
+    return ngettext("%(count)s model matches.", "%(count)s models match.", count) % {"count": number(count)}

@@ -1,0 +1,19 @@
+"""Display filters for the catalogue pages."""
+
+from django import template
+
+from advisor import browse
+
+register = template.Library()
+
+
+@register.filter
+def price(value):
+    """A price without trailing zeros (0.150 -> 0.15); empty when unknown."""
+    return browse.price(value) or ""
+
+
+@register.filter
+def number(value):
+    """A whole number with thousands separators; empty when unknown."""
+    return "" if value is None else browse.number(value)

@@ -1,0 +1,152 @@
+"""The public catalogue: models, licences, criteria and side-by-side comparison.
+
+Every view costs a fixed number of queries whatever the catalogue size: rows
+come with their provider and licence through joins, scores and sources in one
+query each, and the model list is paginated.
+"""
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from advisor import browse, models, questions, vocab
+
+PUBLISHED = vocab.EditorialStatus.PUBLISHED
+LICENCE_MODELS_SHOWN = 100
+
+
+def visible_models(request):
+    """Published models for everyone; editors also see drafts (admin "view on site")."""
+    if request.user.is_staff:
+        return models.AIModel.objects.all()
+    return models.AIModel.objects.published()
+
+
+@require_GET
+def model_list(request):
+    providers = (
+        models.Provider.objects.filter(models__status=PUBLISHED).distinct().order_by("name").values_list("slug", "name")
+    )
+    form = browse.ModelFilterForm(request.GET, providers=list(providers))
+    valid = form.is_valid()
+    queryset = form.filter(
+        models.AIModel.objects.published().select_related("provider", "licence").only(*browse.LIST_FIELDS)
+    )
+    page = Paginator(queryset, browse.PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page_obj": page,
+        "match_count": browse.match_count_text(page.paginator.count),
+        "compare_max": browse.COMPARE_MAX,
+    }
+    return render(request, "advisor/model_list.html", context, status=200 if valid else 400)
+
+
+@require_GET
+def model_detail(request, slug):
+    ai_model = get_object_or_404(visible_models(request).select_related("provider", "licence"), slug=slug)
+    scores = {score.criterion_id: score for score in ai_model.scores.order_by()}
+    score_rows = [
+        {
+            "criterion": criterion,
+            "score": scores.get(criterion.pk),
+            "bar": browse.score_bar(scores[criterion.pk].value) if criterion.pk in scores else 0,
+        }
+        for criterion in models.Criterion.objects.only("slug", "name", "summary", "position")
+    ]
+    others = browse.slug_name_choices(visible_models(request).exclude(pk=ai_model.pk))
+    context = {
+        "ai_model": ai_model,
+        "facts": browse.model_facts(ai_model),
+        "score_rows": score_rows,
+        "sources": list(ai_model.sources.all()),
+        "others": others,
+    }
+    return render(request, "advisor/model_detail.html", context)
+
+
+@require_GET
+def licence_list(request):
+    licences = models.Licence.objects.annotate(
+        model_count=Count("models", filter=Q(models__status=PUBLISHED)),
+    ).only("slug", "name", "spdx_id", "category", "osi_approved", "commercial_use")
+    return render(request, "advisor/licence_list.html", {"licences": licences})
+
+
+@require_GET
+def licence_detail(request, slug):
+    licence = get_object_or_404(models.Licence, slug=slug)
+    ai_models = list(
+        models.AIModel.objects.published()
+        .filter(licence=licence)
+        .select_related("provider")
+        .only("name", "slug", "access", "provider__name")
+        .order_by("name", "slug")[: LICENCE_MODELS_SHOWN + 1]
+    )
+    context = {
+        "licence": licence,
+        "glance": browse.licence_glance(licence),
+        "ai_models": ai_models[:LICENCE_MODELS_SHOWN],
+        "more_models": len(ai_models) > LICENCE_MODELS_SHOWN,
+        "sources": list(licence.sources.all()),
+    }
+    return render(request, "advisor/licence_detail.html", context)
+
+
+@require_GET
+def criteria(request):
+    rows = [
+        {"criterion": criterion, "questions": questions.questions_weighing(criterion.slug)}
+        for criterion in models.Criterion.objects.all()
+    ]
+    context = {"rows": rows}
+    return render(request, "advisor/criterion_list.html", context)
+
+
+@require_GET
+def compare(request):
+    form = browse.CompareForm(request.GET)
+    context = {"compare_min": browse.COMPARE_MIN, "compare_max": browse.COMPARE_MAX, "errors": []}
+    status = 200
+    ai_models = []
+    if not request.GET.getlist("m"):
+        pass  # Nothing chosen yet: the page explains how to pick models.
+    elif not form.is_valid():
+        context["errors"] = form.errors["m"]
+        status = 400
+    else:
+        slugs = form.cleaned_data["m"]
+        found = {
+            m.slug: m for m in visible_models(request).select_related("provider", "licence").filter(slug__in=slugs)
+        }
+        unknown = [slug for slug in slugs if slug not in found]
+        if unknown:
+            context["unknown"] = unknown
+            status = 400
+        else:
+            ai_models = [found[slug] for slug in slugs]
+    if ai_models:
+        criteria_list = list(models.Criterion.objects.only("slug", "name", "position"))
+        scores = {
+            (score.ai_model_id, score.criterion_id): score
+            for score in models.Score.objects.filter(ai_model__in=ai_models)
+            .order_by()
+            .only("ai_model_id", "criterion_id", "value")
+        }
+        fact_rows, score_rows = browse.compare_rows(ai_models, criteria_list, scores)
+        context.update(
+            {
+                "fact_rows": fact_rows,
+                "score_rows": score_rows,
+                "chart": browse.overlay_chart(ai_models, score_rows),
+                "removals": [
+                    {"ai_model": m, "slugs": [other.slug for other in ai_models if other is not m]} for m in ai_models
+                ],
+            }
+        )
+    context["ai_models"] = ai_models
+    if len(ai_models) < browse.COMPARE_MAX:
+        chosen = [m.pk for m in ai_models]
+        context["others"] = browse.slug_name_choices(visible_models(request).exclude(pk__in=chosen))
+    return render(request, "advisor/model_compare.html", context, status=status)
