@@ -6,6 +6,7 @@ strings, form bodies, answers or cookies.
 """
 
 import hashlib
+import ipaddress
 import json
 import logging
 import time
@@ -25,9 +26,23 @@ def client_ip(request):
     count = settings.TRUSTED_PROXY_COUNT
     if count:
         forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-        if len(forwarded) >= count:
+        if len(forwarded) >= count and _is_ip(forwarded[-count]):
             return forwarded[-count]
     return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def _is_ip(value):
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
+
+
+def axes_client_ip(request):
+    """``client_ip`` for django-axes, which keeps it in an IP address column: None when unknown."""
+    address = client_ip(request)
+    return address if _is_ip(address) else None
 
 
 class JsonFormatter(logging.Formatter):

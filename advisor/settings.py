@@ -236,9 +236,12 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "429.html"
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if TRUSTED_PROXY_COUNT else ["REMOTE_ADDR"]
-AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None
+# The friendly 429 page with a Retry-After of the cool-off.
+AXES_LOCKOUT_CALLABLE = "advisor.ratelimit.admin_lockout"
+# The same client address as the rest of the app (right behind
+# DJANGO_TRUSTED_PROXY_COUNT proxies); django-ipware is not installed, and
+# without this axes would see only the proxy's address.
+AXES_CLIENT_IP_CALLABLE = "advisor.middleware.axes_client_ip"
 AXES_VERBOSE = False
 
 # Anonymous submissions are limited per client address, counted in the

@@ -1,0 +1,112 @@
+"""Per-client limits on anonymous submissions, and the friendly 429 page.
+
+Counts live in the database (``SubmissionCounter``), so every worker process
+and every server shares them: a fixed window of ``ADVISOR_SUBMISSION_WINDOW``
+seconds in which a client may submit ``ADVISOR_SUBMISSION_LIMIT`` times. The
+client is the address ``advisor.middleware.client_ip`` reads (right behind
+trusted proxies), stored only as a hash.
+
+Usage in a view, after the input validated and before anything is saved::
+
+    if not ratelimit.submission_allowed(request):
+        return ratelimit.ratelimited(request)
+
+An API that answers in JSON builds its own 429 and sets
+``response["Retry-After"] = str(ratelimit.retry_after())``.
+"""
+
+import hashlib
+import math
+import time
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from advisor.middleware import client_ip
+from advisor.models import SubmissionCounter
+
+
+def client_key(request):
+    """A stable, non-reversible key for the client (no raw addresses in the database)."""
+    return hashlib.sha256(f"submissions:{client_ip(request)}".encode()).hexdigest()
+
+
+def _window_length():
+    return max(1, int(settings.ADVISOR_SUBMISSION_WINDOW))
+
+
+def current_window(now=None):
+    return int((time.time() if now is None else now) // _window_length())
+
+
+def retry_after(now=None):
+    """Whole seconds until the current window ends (at least 1)."""
+    now = time.time() if now is None else now
+    length = _window_length()
+    return max(1, math.ceil(length - (now % length)))
+
+
+def _increment(counters):
+    """Add one to an existing counter row and return its new count, or None when there is no row.
+
+    The UPDATE and the read share a transaction, so on PostgreSQL the row lock
+    taken by the UPDATE holds until the count is read (and on SQLite the write
+    lock does): each caller sees exactly its own count.
+    """
+    with transaction.atomic():
+        if not counters.update(count=F("count") + 1):
+            return None
+        return counters.values_list("count", flat=True).get()
+
+
+def hit(key, now=None):
+    """Count one submission for ``key`` in the current window and return the count so far."""
+    window = current_window(now)
+    counters = SubmissionCounter.objects.filter(client=key, window=window)
+    count = _increment(counters)
+    if count is not None:
+        return count
+    try:
+        with transaction.atomic():
+            SubmissionCounter.objects.create(client=key, window=window, count=1)
+    except IntegrityError:
+        # Another process created the row in between: count on it instead.
+        return _increment(counters)
+    # The first submission of a client in a window: a good moment to drop
+    # finished windows (everyone's), so the table holds one window at most.
+    SubmissionCounter.objects.exclude(window=window).delete()
+    return 1
+
+
+def submission_allowed(request):
+    """Count this submission; False once the client is over the limit for the window."""
+    return hit(client_key(request)) <= settings.ADVISOR_SUBMISSION_LIMIT
+
+
+def too_many_requests(request, *, retry_seconds, message=None):
+    """The friendly 429 page, with a Retry-After header."""
+    context = {"message": message, "retry_minutes": max(1, math.ceil(retry_seconds / 60))}
+    response = render(request, "429.html", context, status=429)
+    response["Retry-After"] = str(int(retry_seconds))
+    return response
+
+
+def ratelimited(request):
+    """The 429 answer for a submission that ``submission_allowed`` refused."""
+    return too_many_requests(request, retry_seconds=retry_after())
+
+
+def admin_lockout(request, original_response=None, credentials=None):
+    """django-axes' lockout answer (AXES_LOCKOUT_CALLABLE): the same 429 page, for sign-ins."""
+    from axes.helpers import get_cool_off
+
+    cool_off = get_cool_off(request)
+    seconds = int(cool_off.total_seconds()) if cool_off else 3600
+    return too_many_requests(
+        request,
+        retry_seconds=seconds,
+        message=_("Too many failed sign-in attempts for this account from your address."),
+    )
