@@ -2,7 +2,85 @@
 
 from django.db import transaction
 
-from advisor import catalogue, engine, models
+from advisor import catalogue, models, scoring
+
+# -- Computed scores -------------------------------------------------------------
+
+PLACEHOLDER_RATIONALE = (
+    "Not rated by an editor yet: a middle score stands in until an editor rates it from the model's facts."
+)
+
+
+def _scoring_facts(ai_model):
+    """One model's facts in the shape of a ``catalogue_snapshot()`` entry, without scores."""
+    price_in, price_out = ai_model.price_input_per_mtok, ai_model.price_output_per_mtok
+    return {
+        "slug": ai_model.slug,
+        "name": ai_model.name,
+        "provider": ai_model.provider.name,
+        "provider_country": ai_model.provider.country,
+        "access": ai_model.access,
+        "release_date": ai_model.release_date.isoformat() if ai_model.release_date else None,
+        "parameters": ai_model.parameters,
+        "context_window": ai_model.context_window,
+        "modalities": list(ai_model.modalities),
+        "languages": ai_model.languages,
+        "language_codes": list(ai_model.language_codes),
+        "language_coverage": ai_model.language_coverage,
+        "weights_available": ai_model.weights_available,
+        "training_code_available": ai_model.training_code_available,
+        "training_data_available": ai_model.training_data_available,
+        "fine_tuning": list(ai_model.fine_tuning),
+        "deployment": list(ai_model.deployment),
+        "min_gpu_memory_gb": ai_model.min_gpu_memory_gb,
+        "price_input_per_mtok": None if price_in is None else float(price_in),
+        "price_output_per_mtok": None if price_out is None else float(price_out),
+        "strengths": ai_model.strength_list,
+        "lifecycle": ai_model.lifecycle,
+        "shutdown_date": ai_model.shutdown_date.isoformat() if ai_model.shutdown_date else None,
+        "licence": catalogue._licence_data(ai_model.licence),
+    }
+
+
+def scores_recompute(*, ai_model):
+    """Recompute a model's computed scores from its facts; return how many rows changed.
+
+    Scores an editor marked as overrides keep their value and reason. An
+    editorial criterion (capability) the model has no score for yet gets a
+    middle placeholder, so every model stays scored on every criterion.
+    """
+    ai_model = models.AIModel.objects.select_related("provider", "licence").get(pk=ai_model.pk)
+    computed = scoring.compute_scores(_scoring_facts(ai_model))
+    criteria = {criterion.slug: criterion for criterion in models.Criterion.objects.all()}
+    existing = {score.criterion.slug: score for score in ai_model.scores.select_related("criterion")}
+    changed = 0
+    with transaction.atomic():
+        for slug, (value, rationale) in computed.items():
+            criterion = criteria.get(slug)
+            score = existing.get(slug)
+            if criterion is None or (score is not None and score.is_override):
+                continue
+            if score is None:
+                models.Score.objects.create(ai_model=ai_model, criterion=criterion, value=value, rationale=rationale)
+            elif (score.value, score.rationale) != (value, rationale):
+                score.value, score.rationale = value, rationale
+                score.save(update_fields=["value", "rationale", "updated_at"])
+            else:
+                continue
+            changed += 1
+        for slug in scoring.EDITORIAL:
+            if slug in criteria and slug not in existing:
+                models.Score.objects.create(
+                    ai_model=ai_model, criterion=criteria[slug], value=5, rationale=PLACEHOLDER_RATIONALE
+                )
+                changed += 1
+    return changed
+
+
+def licence_scores_recompute(*, licence):
+    """Recompute the computed scores of every model under a licence; return how many rows changed."""
+    return sum(scores_recompute(ai_model=ai_model) for ai_model in licence.models.all())
+
 
 # -- Recommendations -----------------------------------------------------------
 
@@ -11,6 +89,8 @@ _prepared = {}
 
 def catalogue_prepared():
     """Return ``(fingerprint, prepared catalogue)``, prepared once per catalogue version per process."""
+    from advisor import engine  # TEMP until advisor/engine.py lands
+
     fingerprint, snapshot = catalogue.catalogue_load()
     prepared = _prepared.get(fingerprint)
     if prepared is None:
@@ -28,6 +108,8 @@ def recommendation_create(*, answers, previous=None):
     With ``previous``, the new result also records how its ranking differs
     from that earlier result (a re-evaluation).
     """
+    from advisor import engine  # TEMP until advisor/engine.py lands
+
     fingerprint, prepared = catalogue_prepared()
     result = engine.recommend(answers, prepared).as_json()
     if previous is not None:

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from advisor.views import catalogue, core
+from advisor.views import api, catalogue, core, results
 
 advisor_patterns = [
     path("", core.home, name="home"),
@@ -13,6 +13,13 @@ advisor_patterns = [
     path("licenses/<str:slug>/", catalogue.licence_detail, name="licence-detail"),
     path("criteria/", catalogue.criteria, name="criteria"),
     path("compare/", catalogue.compare, name="compare"),
+    path("questionnaire/", results.questionnaire, name="questionnaire"),
+    path("r/<uuid:code>/", results.recommendation_detail, name="recommendation-detail"),
+    path("r/<uuid:code>.json", results.recommendation_json, name="recommendation-json"),
+    path("r/<uuid:code>/reevaluate/", results.recommendation_reevaluate, name="recommendation-reevaluate"),
+    path("api/v1/questionnaire", api.api_questionnaire, name="api-questionnaire"),
+    path("api/v1/recommendations", api.api_recommendations, name="api-recommendations"),
+    path("api/v1/openapi.json", api.api_openapi, name="api-openapi"),
 ]
 
 urlpatterns = [

@@ -1,0 +1,86 @@
+"""Turn a stored engine result into what pages and JSON show.
+
+The engine stores translatable messages as ``{"msgid", "params"}``; they are
+rendered here, in the reader's language, at display time. Nothing here reads
+the catalogue: a permalink shows only what was saved.
+"""
+
+from django.utils.translation import gettext
+
+from advisor import questions
+
+
+def render_message(message):
+    if not isinstance(message, dict) or "msgid" not in message:
+        return str(message)
+    text = gettext(message["msgid"])
+    params = message.get("params") or {}
+    try:
+        return text % params if params else text
+    except (KeyError, TypeError, ValueError):
+        # A translation with a broken placeholder must not break the page.
+        return message["msgid"] % params if params else message["msgid"]
+
+
+def with_text(value):
+    """Return a copy of ``value`` where every message dict gains a rendered ``text``."""
+    if isinstance(value, dict):
+        copy = {key: with_text(item) for key, item in value.items()}
+        if "msgid" in value:
+            copy["text"] = render_message(value)
+        return copy
+    if isinstance(value, list):
+        return [with_text(item) for item in value]
+    return value
+
+
+def answers_for_display(answers):
+    """The answers given, as (question label, answer labels) in questionnaire order."""
+    rows = []
+    for question in questions.QUESTIONS:
+        if question.key not in answers:
+            continue
+        labels = dict(question.choices)
+        value = answers[question.key]
+        values = value if isinstance(value, list) else [value]
+        shown = [str(labels.get(v, v)) for v in values]
+        rows.append({"key": question.key, "label": question.label, "answers": shown or [gettext("None")]})
+    return rows
+
+
+def answer_label(key, value):
+    question = questions.QUESTIONS_BY_KEY.get(key)
+    if question is None:
+        return value
+    return str(dict(question.choices).get(value, value))
+
+
+EXCLUDED_SHOWN_PER_GROUP = 25
+
+
+def excluded_groups(excluded, rule_titles):
+    """Group ruled-out models by their first rule, so long lists stay readable.
+
+    Each group lists the first few models with their reason and clause, then
+    only the names of the rest, which keeps a result page small even when
+    hundreds of models were ruled out.
+    """
+    groups = {}
+    for item in excluded:
+        reasons = item.get("reasons") or [{}]
+        first = reasons[0]
+        rule = first.get("rule", "other")
+        group = groups.setdefault(rule, {"rule": rule, "models": []})
+        group["models"].append(
+            {
+                "name": item.get("name", item.get("slug", "")),
+                "message": "; ".join(r.get("text", "") for r in reasons if r.get("text")),
+                "clause": first.get("clause", ""),
+            }
+        )
+    ordered = sorted(groups.values(), key=lambda g: (-len(g["models"]), g["rule"]))
+    for group in ordered:
+        group["title"] = rule_titles.get(group["rule"], group["models"][0]["message"])
+        group["shown"] = group["models"][:EXCLUDED_SHOWN_PER_GROUP]
+        group["more"] = [m["name"] for m in group["models"][EXCLUDED_SHOWN_PER_GROUP:]]
+    return ordered

@@ -1,0 +1,168 @@
+"""The questionnaire, saved results (permalinks) and the re-evaluation of a result."""
+
+import uuid
+
+from django.contrib import messages
+from django.http import HttpResponseNotModified, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from advisor import catalogue, forms, models, presenters, questions, ratelimit, services
+
+
+def _see_other(recommendation):
+    # 303: the browser follows with a GET, so a reload never re-submits.
+    response = redirect(recommendation)
+    response.status_code = 303
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def questionnaire(request):
+    if request.method == "POST":
+        form = forms.QuestionnaireForm(request.POST)
+        if form.is_valid():
+            if not ratelimit.submission_allowed(request):
+                return ratelimit.ratelimited(request)
+            recommendation = services.recommendation_create(answers=form.to_answers())
+            return _see_other(recommendation)
+        status = 400
+    else:
+        form = forms.QuestionnaireForm(initial=_initial_answers(request))
+        status = 200
+    presets = models.AudiencePreset.objects.only("slug", "name")
+    context = {"form": form, "sections": questions.SECTIONS, "presets": presets}
+    return render(request, "advisor/questionnaire_form.html", context, status=status)
+
+
+def _initial_answers(request):
+    """Answers to start from: a preset, an earlier result ("change answers") or the defaults."""
+    initial = questions.default_answers()
+    preset_slug = request.GET.get("preset")
+    from_code = request.GET.get("from")
+    if preset_slug:
+        preset = models.AudiencePreset.objects.filter(slug=preset_slug[:60]).only("name", "answers").first()
+        if preset is None:
+            messages.warning(request, _("There is no such audience preset; starting from a blank questionnaire."))
+        else:
+            initial.update(forms.initial_from_answers(preset.answers))
+            messages.info(
+                request, _("Prefilled for “%(name)s”. Change anything that does not fit.") % {"name": preset.name}
+            )
+    elif from_code:
+        earlier = _recommendation_or_none(from_code, fields=["answers"])
+        if earlier is None:
+            messages.warning(request, _("That result was not found; starting from a blank questionnaire."))
+        else:
+            initial.update(forms.initial_from_answers(earlier.answers))
+            messages.info(
+                request, _("Prefilled with the answers of your earlier result. Submitting creates a new result.")
+            )
+    return initial
+
+
+def _recommendation_or_none(code, fields):
+    try:
+        code = uuid.UUID(code)
+    except ValueError:
+        return None
+    return models.Recommendation.objects.only(*fields).filter(code=code).first()
+
+
+def _etag(code, fingerprint):
+    return f'"{code.hex}-{fingerprint[:16]}"'
+
+
+@require_GET
+def recommendation_detail(request, code):
+    """The permalink: the saved snapshot, never re-scored.
+
+    The page carries no form, session or nonce, so it is the same for every
+    visitor until the catalogue changes (which adds a notice): the ETag is the
+    result's code plus the current catalogue fingerprint, and a revalidation
+    costs one query.
+    """
+    fingerprint = catalogue.current_fingerprint()
+    etag = _etag(code, fingerprint)
+    if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
+        response = HttpResponseNotModified()
+        response["ETag"] = etag
+        _permalink_headers(response)
+        return response
+    recommendation = get_object_or_404(models.Recommendation, code=code)
+    result = presenters.with_text(recommendation.result)
+    context = {
+        "recommendation": recommendation,
+        "result": result,
+        "answers": presenters.answers_for_display(recommendation.answers),
+        "catalogue_changed": recommendation.catalogue_fingerprint != fingerprint,
+        "permalink": request.build_absolute_uri(recommendation.get_absolute_url()),
+        "compare_slugs": [entry["slug"] for entry in result.get("ranking", [])[:3]],
+        "excluded_groups": presenters.excluded_groups(result.get("excluded", []), presenters.rule_titles()),
+    }
+    response = render(request, "advisor/recommendation_detail.html", context)
+    response["ETag"] = etag
+    _permalink_headers(response)
+    return response
+
+
+def _permalink_headers(response):
+    patch_cache_control(response, public=True, no_cache=True)
+    patch_vary_headers(response, ["Accept-Language"])
+    # A capability URL: keep it out of search engines and out of Referer headers.
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+
+
+def result_json(request, recommendation):
+    result = presenters.with_text(recommendation.result)
+    return {
+        "code": str(recommendation.code),
+        "permalink": request.build_absolute_uri(recommendation.get_absolute_url()),
+        "created": recommendation.created.isoformat(),
+        "engine_version": recommendation.engine_version,
+        "catalogue_fingerprint": recommendation.catalogue_fingerprint,
+        "answers": recommendation.answers,
+        "verdict": result["verdict"],
+        "weights": result.get("weights", []),
+        "ranking": result.get("ranking", []),
+        "also_eligible": result.get("also_eligible", []),
+        "top_pick_change": result.get("top_pick_change", []),
+        "excluded": result.get("excluded", []),
+        "counts": result.get("counts", {}),
+        "reevaluation": result.get("reevaluation"),
+    }
+
+
+@require_GET
+def recommendation_json(request, code):
+    recommendation = get_object_or_404(models.Recommendation, code=code)
+    response = JsonResponse(result_json(request, recommendation), json_dumps_params={"ensure_ascii": False})
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def recommendation_reevaluate(request, code):
+    """Re-run the same answers on today's catalogue as a new result (GET asks, POST does)."""
+    recommendation = get_object_or_404(models.Recommendation, code=code)
+    if request.method == "POST":
+        answers, errors = forms.validate_answers(recommendation.answers)
+        if errors:
+            # The questionnaire changed since: let the visitor review the answers.
+            messages.warning(
+                request, _("Some answers of this result no longer exist in the questionnaire; please check them.")
+            )
+            return redirect(reverse("advisor:questionnaire") + f"?from={recommendation.code}")
+        if not ratelimit.submission_allowed(request):
+            return ratelimit.ratelimited(request)
+        new = services.recommendation_create(answers=answers, previous=recommendation)
+        return _see_other(new)
+    context = {
+        "recommendation": recommendation,
+        "catalogue_changed": recommendation.catalogue_fingerprint != catalogue.current_fingerprint(),
+    }
+    return render(request, "advisor/recommendation_reevaluate.html", context)
