@@ -166,6 +166,26 @@ class LicenceAdmin(admin.ModelAdmin):
         (_("Audit"), {"classes": ["collapse"], "fields": ["created_at", "updated_at"]}),
     ]
 
+    def save_related(self, request, form, formsets, change):
+        from advisor import services  # imported here so the admin loads without the recommendation engine
+
+        super().save_related(request, form, formsets, change)
+        report_recomputed(self, request, services.licence_scores_recompute(licence=form.instance))
+
+
+def report_recomputed(model_admin, request, count):
+    """Tell the editor that computed scores followed the facts they just saved."""
+    if count:
+        model_admin.message_user(
+            request,
+            ngettext(
+                "%d computed score was updated from the facts; editor overrides were kept.",
+                "%d computed scores were updated from the facts; editor overrides were kept.",
+                count,
+            )
+            % count,
+        )
+
 
 @admin.register(models.AIModel)
 class AIModelAdmin(admin.ModelAdmin):
@@ -215,6 +235,12 @@ class AIModelAdmin(admin.ModelAdmin):
         (_("Lifecycle"), {"fields": ["lifecycle", "shutdown_date"]}),
         (_("Audit"), {"classes": ["collapse"], "fields": ["created_at", "updated_at"]}),
     ]
+
+    def save_related(self, request, form, formsets, change):
+        from advisor import services  # imported here so the admin loads without the recommendation engine
+
+        super().save_related(request, form, formsets, change)  # inline scores first, then the computed ones
+        report_recomputed(self, request, services.scores_recompute(ai_model=form.instance))
 
     @admin.display(description=_("review current"), boolean=True)
     def review_is_current(self, obj):

@@ -1,0 +1,275 @@
+"""The seed catalogue: it loads, it is complete, its facts hold, and editors' saves keep it consistent."""
+
+import datetime
+import json
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from advisor import catalogue, models, services
+
+ROOT = Path(__file__).resolve().parent.parent
+REFERENCE = Path("/work/shared/reference")
+
+
+@pytest.fixture
+def seeded(db):
+    call_command("loaddata", "catalogue.json", verbosity=0)
+
+
+def score_of(slug, criterion):
+    return models.Score.objects.get(ai_model__slug=slug, criterion__slug=criterion)
+
+
+# -- Loading and integrity -----------------------------------------------------------
+
+
+def test_the_catalogue_loads_into_an_empty_database_with_the_reference_counts(seeded):
+    assert models.AIModel.objects.count() == 65
+    assert models.Licence.objects.count() == 29
+    assert models.Criterion.objects.count() == 13
+    assert models.Score.objects.count() == 65 * 13
+    assert models.Source.objects.count() == 65 + 29
+    assert not models.AudiencePreset.objects.exists()  # presets live in their own fixture
+
+
+def test_every_published_model_is_complete(seeded):
+    criteria = set(models.Criterion.objects.values_list("slug", flat=True))
+    published = models.AIModel.objects.published().select_related("provider", "licence")
+    assert published.count() == 65
+    for ai_model in published:
+        assert ai_model.provider_id and ai_model.licence_id
+        scores = {score.criterion.slug: score for score in ai_model.scores.select_related("criterion")}
+        assert set(scores) == criteria, ai_model.slug
+        assert all(score.rationale.strip() for score in scores.values()), ai_model.slug
+        assert ai_model.sources.exists(), ai_model.slug
+        assert ai_model.last_reviewed == datetime.date(2026, 11, 27)
+
+
+def test_every_licence_and_criterion_is_documented(seeded):
+    for licence in models.Licence.objects.all():
+        assert licence.sources.exists(), licence.slug
+    for criterion in models.Criterion.objects.all():
+        assert criterion.summary and criterion.open_view_html and criterion.closed_view_html
+        assert criterion.scoring_rule_html, criterion.slug
+    assert models.Criterion.objects.filter(from_article=True).count() == 9
+
+
+def test_the_engine_snapshot_has_every_score(seeded):
+    snapshot = catalogue.catalogue_snapshot()
+    assert len(snapshot["models"]) == 65
+    assert all(len(entry["scores"]) == 13 for entry in snapshot["models"])
+
+
+def test_recomputing_the_seed_changes_nothing(seeded):
+    """The fixture builder and the admin compute the same scores from the same facts."""
+    assert sum(services.scores_recompute(ai_model=ai_model) for ai_model in models.AIModel.objects.all()) == 0
+
+
+@pytest.mark.skipif(not REFERENCE.exists(), reason="the shared reference folder is not on this machine")
+def test_the_fixture_is_what_the_builder_makes_from_the_reference():
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import build_catalogue
+    finally:
+        sys.path.pop(0)
+    built = json.loads(json.dumps(build_catalogue.build(REFERENCE)))
+    assert built == json.loads((ROOT / "fixtures" / "catalogue.json").read_text())
+
+
+# -- Facts spot-checked against the reference ------------------------------------------
+
+
+def test_licence_facts(seeded):
+    llama_4 = models.Licence.objects.get(slug="llama-4-community")
+    assert llama_4.excluded_jurisdictions == ["EU"]
+    assert llama_4.jurisdiction_exclusion_multimodal_only
+    assert (llama_4.mau_threshold, llama_4.threshold_effect) == (700_000_000, "gate")
+    assert models.Licence.objects.get(slug="llama-3.1-community").excluded_jurisdictions == []
+
+    kimi_k2 = models.Licence.objects.get(slug="kimi-k2-modified-mit")
+    assert (kimi_k2.revenue_threshold_usd, kimi_k2.threshold_effect) == (240_000_000, "duty")
+    kimi_k3 = models.Licence.objects.get(slug="kimi-k3-license")
+    assert (kimi_k3.revenue_threshold_usd, kimi_k3.threshold_effect) == (20_000_000, "gate")
+    assert kimi_k3.threshold_hosted_service_only
+
+    assert models.Licence.objects.get(slug="tii-falcon-license").hosting_barred
+    assert models.Licence.objects.get(slug="gemma-terms-of-use").remote_restriction
+    assert models.Licence.objects.get(slug="bigscience-bloom-rail-1.0").forbidden_uses == [
+        "medical-advice",
+        "law-enforcement",
+    ]
+    deepseek = models.Licence.objects.get(slug="deepseek-model-license")
+    assert set(deepseek.forbidden_uses) == {"military", "automated-legal-decisions"}
+    assert deepseek.remote_restriction
+
+    openai = models.Licence.objects.get(slug="openai-api-terms")
+    assert (openai.prompts_train_by_default, openai.zero_retention_offered) == ("no", True)
+    assert "competing-models" in openai.forbidden_uses
+    gemini = models.Licence.objects.get(slug="google-gemini-api-terms")
+    assert (gemini.prompts_train_by_default, gemini.zero_retention_offered) == ("free-tier", None)
+    apache = models.Licence.objects.get(slug="apache-2.0")
+    assert (apache.prompts_train_by_default, apache.zero_retention_offered) == ("", None)
+    assert "include licence text" in apache.obligation_list
+
+
+def test_model_facts(seeded):
+    assert models.AIModel.objects.get(slug="claude-3.7-sonnet").lifecycle == "retired"
+    assert models.AIModel.objects.get(slug="gemini-2.0-flash").lifecycle == "retired"
+    gpt_4o = models.AIModel.objects.get(slug="gpt-4o")
+    assert (gpt_4o.lifecycle, gpt_4o.shutdown_date) == ("deprecated", datetime.date(2027, 1, 14))
+    assert "latest scheduled date" in gpt_4o.notes
+    sonnet = models.AIModel.objects.get(slug="claude-sonnet-4.5")
+    assert (sonnet.lifecycle, sonnet.shutdown_date) == ("deprecated", datetime.date(2026, 11, 30))
+    assert models.AIModel.objects.get(slug="gpt-6.2-astra").lifecycle == "available"
+
+    llama = models.AIModel.objects.get(slug="llama-3.1-8b")
+    assert llama.language_coverage == "listed"
+    assert "ko" not in llama.language_codes and "th" in llama.language_codes
+    assert (gpt_4o.language_coverage, gpt_4o.language_codes) == ("broad", ["ko"])
+    assert models.AIModel.objects.get(slug="kimi-k3").language_coverage == "unknown"
+
+    assert gpt_4o.price_input_per_mtok == Decimal("2.5")
+    assert llama.min_gpu_memory_gb == 16
+    assert models.AIModel.objects.get(slug="olmo-2-32b").access == "fully-open"
+    # Month-only release dates are stored as the first and say so.
+    v4 = models.AIModel.objects.get(slug="deepseek-v4-pro")
+    assert v4.release_date == datetime.date(2026, 4, 1)
+    assert "month only" in v4.notes
+    assert models.Provider.objects.filter(name="Cohere").count() == 1
+    assert models.AIModel.objects.get(slug="command-r-plus-08-2024").provider.name == "Cohere"
+
+
+def test_seeded_scores_follow_the_facts(seeded):
+    assert score_of("gpt-5", "code-access").value <= 2
+    assert score_of("olmo-2-32b", "code-access").value == 10
+    assert score_of("command-a", "usage-clarity").value <= 4
+    assert score_of("mistral-7b", "usage-clarity").value >= 8
+    assert score_of("claude-3.7-sonnet", "maintenance").value == 1
+    assert "2027-01-14" in score_of("gpt-4o", "maintenance").rationale
+
+
+# -- Database constraints ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "break_it",
+    [
+        pytest.param(lambda s: models.Score.objects.filter(pk=s.pk).update(value=11), id="score-above-10"),
+        pytest.param(
+            lambda s: models.Score.objects.create(
+                ai_model=s.ai_model, criterion=s.criterion, value=5, rationale="A second score."
+            ),
+            id="two-scores-for-one-criterion",
+        ),
+        pytest.param(
+            lambda s: models.Score.objects.filter(pk=s.pk).update(is_override=True, override_reason=""),
+            id="override-without-reason",
+        ),
+        pytest.param(
+            lambda s: models.AIModel.objects.filter(pk=s.ai_model_id).update(price_input_per_mtok=Decimal("-1")),
+            id="negative-price",
+        ),
+        pytest.param(
+            lambda s: models.AIModel.objects.filter(pk=s.ai_model_id).update(
+                lifecycle="deprecated", shutdown_date=None
+            ),
+            id="deprecated-without-shutdown-date",
+        ),
+    ],
+)
+def test_the_database_refuses_broken_catalogue_rows(seeded, break_it):
+    score = score_of("mistral-7b", "capability")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        break_it(score)
+
+
+# -- Editors' saves recompute what follows from the facts ------------------------------
+
+
+def _post_data(response):
+    """The change form's current values, as the browser would post them back."""
+    data = {}
+
+    def add(form):
+        for name, field in form.fields.items():
+            value = form[name].value()
+            if hasattr(field, "prepare_value") and isinstance(value, list) and name == "language_codes":
+                value = field.prepare_value(value)
+            key = form.add_prefix(name)
+            if isinstance(value, bool):
+                if value:
+                    data[key] = "on"
+            elif value is None:
+                data[key] = ""
+            elif isinstance(value, list):
+                data[key] = [str(item) for item in value]
+            else:
+                data[key] = str(value)
+
+    add(response.context["adminform"].form)
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        add(formset.management_form)
+        for form in formset.forms:
+            add(form)
+    return data
+
+
+def test_saving_a_model_recomputes_its_scores_but_keeps_overrides(seeded, editor_client):
+    ai_model = models.AIModel.objects.get(slug="llama-3.1-8b")
+    models.Score.objects.filter(ai_model=ai_model, criterion__slug="code-access").update(
+        value=3, is_override=True, override_reason="Checked the repository by hand."
+    )
+    models.Score.objects.filter(ai_model=ai_model, criterion__slug="transparency").update(value=0, rationale="Stale.")
+    url = reverse("admin:advisor_aimodel_change", args=[ai_model.pk])
+    data = _post_data(editor_client.get(url))
+    data["training_code_available"] = "on"  # Meta publishes its training code (in this test)
+
+    response = editor_client.post(url, data)
+
+    assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+    transparency = score_of("llama-3.1-8b", "transparency")
+    assert transparency.value == 7
+    assert "training code" in transparency.rationale
+    assert score_of("llama-3.1-8b", "customisation").value == 9
+    overridden = score_of("llama-3.1-8b", "code-access")
+    assert (overridden.value, overridden.override_reason) == (3, "Checked the repository by hand.")
+    assert score_of("llama-3.1-8b", "capability").value == 3  # editorial: left alone
+
+
+def test_saving_a_licence_recomputes_the_scores_of_its_models(seeded, editor_client):
+    licence = models.Licence.objects.get(slug="gemma-terms-of-use")
+    url = reverse("admin:advisor_licence_change", args=[licence.pk])
+    data = _post_data(editor_client.get(url))
+    data["category"] = "non-commercial"
+    data["commercial_use"] = "no"
+
+    response = editor_client.post(url, data)
+
+    assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+    for slug in ("gemma-2-27b", "gemma-3-27b"):
+        assert score_of(slug, "usage-clarity").value == 2
+    assert score_of("gemma-4-31b", "usage-clarity").value == 9  # Apache 2.0, untouched
+
+
+def test_a_new_model_gets_every_score(seeded):
+    ai_model = models.AIModel.objects.create(
+        name="Tiny test model",
+        slug="tiny-test-model",
+        provider=models.Provider.objects.get(name="Meta"),
+        licence=models.Licence.objects.get(slug="apache-2.0"),
+        access="open-weights",
+        weights_available=True,
+        fine_tuning=["lora"],
+        deployment=["self-host"],
+        min_gpu_memory_gb=8,
+    )
+    assert services.scores_recompute(ai_model=ai_model) == 13
+    assert ai_model.scores.count() == 13
+    assert score_of("tiny-test-model", "capability").rationale == services.PLACEHOLDER_RATIONALE
