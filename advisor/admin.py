@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from advisor import models, vocab
+from advisor import models, services, vocab
 
 admin.site.site_header = _("Model Strategy Advisor · editors")
 admin.site.site_title = _("Model Strategy Advisor")
@@ -167,8 +167,6 @@ class LicenceAdmin(admin.ModelAdmin):
     ]
 
     def save_related(self, request, form, formsets, change):
-        from advisor import services  # imported here so the admin loads without the recommendation engine
-
         super().save_related(request, form, formsets, change)
         report_recomputed(self, request, services.licence_scores_recompute(licence=form.instance))
 
@@ -237,8 +235,6 @@ class AIModelAdmin(admin.ModelAdmin):
     ]
 
     def save_related(self, request, form, formsets, change):
-        from advisor import services  # imported here so the admin loads without the recommendation engine
-
         super().save_related(request, form, formsets, change)  # inline scores first, then the computed ones
         report_recomputed(self, request, services.scores_recompute(ai_model=form.instance))
 
