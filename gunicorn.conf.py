@@ -5,7 +5,10 @@ Synchronous workers suit this app: every request is short, CPU-bound work
 keep both cores busy while one waits on the database; threads add nothing for
 CPU-bound Python. On SIGTERM, gunicorn stops accepting connections and gives
 in-flight requests ``graceful_timeout`` seconds to finish, so a deploy or a
-restart drops nothing.
+restart drops nothing that a worker has accepted (tests/test_gunicorn.py).
+Connections still waiting in the listen backlog are refused once the listener
+closes, so a load balancer should stop routing to an instance (e.g. on a failed
+/readyz) before it is sent SIGTERM.
 """
 
 import os
@@ -15,7 +18,10 @@ workers = int(os.environ.get("GUNICORN_WORKERS", "4"))
 worker_class = "sync"
 timeout = 30
 graceful_timeout = 30
-keepalive = 5
+keepalive = 5  # only used by async workers; harmless for sync ones
+# The worker heartbeat file lives in memory where available, so a slow or
+# full disk can never make the master think a healthy worker hung.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108 - a RAM disk, not shared temp
 # Recycle workers now and then so a slow leak can never grow without bound.
 max_requests = 5000
 max_requests_jitter = 500
@@ -25,3 +31,10 @@ accesslog = None  # the app logs one structured line per request itself
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def post_fork(server, worker):
+    """Never share a database connection the master may have opened while loading the app."""
+    from django.db import connections
+
+    connections.close_all()

@@ -1,0 +1,143 @@
+"""gunicorn with the repository's config: a SIGTERM lets every accepted request finish."""
+
+import http.client
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+GUNICORN = Path(sys.executable).with_name("gunicorn")
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def server_env(var_dir, port):
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "DATABASE_URL", "GUNICORN_", "AXES_", "ADVISOR_"))
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="advisor.settings",
+        DJANGO_ENV="production",
+        DJANGO_SECURE_SSL_REDIRECT="0",  # TLS ends at the proxy in front
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        DJANGO_VAR_DIR=str(var_dir),  # a file SQLite database of its own
+        GUNICORN_BIND=f"127.0.0.1:{port}",
+        GUNICORN_WORKERS="3",
+    )
+    return env
+
+
+def get(port, path, timeout=5):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+def wait_until_up(port, server, deadline):
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise AssertionError("gunicorn exited while starting")
+        try:
+            if get(port, "/healthz", timeout=1)[0] == 200:
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError("gunicorn did not start in time")
+
+
+def read_response(sock):
+    chunks = []
+    while chunk := sock.recv(65536):
+        chunks.append(chunk)
+    head, _, body = b"".join(chunks).partition(b"\r\n\r\n")
+    return int(head.split(b" ", 2)[1]), body
+
+
+@pytest.mark.slow
+def test_sigterm_lets_in_flight_requests_finish(tmp_path):
+    port = free_port()
+    env = server_env(tmp_path, port)
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "--verbosity", "0"],
+        cwd=BASE_DIR,
+        env=env,
+        check=True,
+        timeout=60,
+    )
+    log = (tmp_path / "gunicorn.log").open("w")
+    server = subprocess.Popen(
+        [str(GUNICORN), "--config", "gunicorn.conf.py", "advisor.wsgi"],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        wait_until_up(port, server, time.monotonic() + 15)
+
+        # Two requests in flight: accepted by a worker each, the client still sending headers.
+        in_flight = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(2)]
+        for sock in in_flight:
+            sock.sendall(b"GET /readyz HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+
+        # Meanwhile, a stream of quick requests for the third worker.
+        outcomes, stop = [], threading.Event()
+
+        def hammer():
+            while not stop.is_set():
+                try:
+                    outcomes.append(get(port, "/readyz")[0])
+                except (ConnectionError, http.client.RemoteDisconnected, TimeoutError) as error:
+                    # Refused or reset: the listener closed before a worker accepted it.
+                    outcomes.append(type(error).__name__)
+                    if isinstance(error, ConnectionRefusedError):
+                        return
+
+        stream = threading.Thread(target=hammer)
+        stream.start()
+        time.sleep(0.7)
+        served_before = sum(1 for outcome in outcomes if outcome == 200)
+
+        server.send_signal(signal.SIGTERM)
+        time.sleep(1.0)  # gunicorn is shutting down while both requests are still arriving
+
+        for sock in in_flight:
+            sock.sendall(b"Connection: close\r\n\r\n")
+        finished = [read_response(sock) for sock in in_flight]
+        stop.set()
+        stream.join(timeout=10)
+
+        assert [status for status, _ in finished] == [200, 200]
+        assert all(json.loads(body) == {"status": "ok", "database": "ok"} for _, body in finished)
+        assert served_before >= 5, outcomes
+        statuses = [outcome for outcome in outcomes if isinstance(outcome, int)]
+        assert set(statuses) == {200}, outcomes
+        assert server.wait(timeout=15) == 0
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+        log.close()
+    output = (tmp_path / "gunicorn.log").read_text()
+    assert "Handling signal: term" in output
+    assert "Traceback" not in output, output
