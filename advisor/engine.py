@@ -1253,15 +1253,15 @@ def _pull(key, value):
     return PULLS[key].get(value, (0, ""))[0] if key in PULLS else 0
 
 
-def _first(order, select, low, top):
-    """The best key in a side's order whose model is selected, or -1."""
+def _first(order, select, low, last):
+    """The best key in an order whose model is selected, or -1."""
     for key in order:
-        if select[top - (key & low)]:
+        if select[last - (key & low)]:
             return key
     return -1
 
 
-def _scan(order, select, low, top, new, old, rise):
+def _scan(order, select, low, last, new, old, rise):
     """The best key after one question's weights change, or -1.
 
     ``order`` holds the current keys, best first; a model's key moves by ``new - old`` and by at
@@ -1271,7 +1271,7 @@ def _scan(order, select, low, top, new, old, rise):
     for key in order:
         if key + rise <= best:
             break
-        index = top - (key & low)
+        index = last - (key & low)
         if select[index]:
             moved = key + new[index] - old[index]
             if moved > best:
@@ -1279,13 +1279,51 @@ def _scan(order, select, low, top, new, old, rise):
     return best
 
 
+# Above this many newly eligible models on one side, a re-run scans the whole side instead.
+ADDED_SCAN_LIMIT = 48
+
+
+def _side_best(catalogue, state, side, mask, select, change):
+    """The best key of one side (0 open, 1 closed) under a changed mask and weights, or -1."""
+    side_mask = (catalogue.open_mask, catalogue.closed_mask)[side]
+    if not mask & side_mask:
+        return -1
+    low, last = (1 << catalogue.shift) - 1, catalogue.size - 1
+    added = mask & ~state.mask & side_mask
+    if added and added.bit_count() > ADDED_SCAN_LIMIT:
+        order = state.full_orders[side]
+        if order is None:
+            chosen = (catalogue.open_select, catalogue.closed_select)[side]
+            order = state.full_orders[side] = sorted(compress(state.keys, chosen), reverse=True)
+        added = 0
+    else:
+        order = state.orders[side]
+    if change is None:
+        if mask == state.mask:
+            return state.best[side]
+        best = _first(order, select, low, last)
+    else:
+        best = _scan(order, select, low, last, *change)
+    if added:
+        keys = state.keys
+        bits = added.to_bytes(catalogue.size, "little")
+        index = bits.find(1)
+        while index >= 0:
+            key = keys[index] if change is None else keys[index] + change[0][index] - change[1][index]
+            if key > best:
+                best = key
+            index = bits.find(1, index + 1)
+    return best
+
+
 def _score(key, shift, total):
     return ((key >> shift) - 1) * 10 / total
 
 
-PATTERN_KEYS = frozenset({"mlops", "time_to_market", "lock_in", "customisation", "data_sensitivity", "deployment"}) | {
-    "use_case"
-}
+# Answers _decide() reads besides the stance: a re-run changing one of them needs its own copy.
+PATTERN_KEYS = frozenset(
+    {"mlops", "time_to_market", "lock_in", "customisation", "data_sensitivity", "deployment", "use_case"}
+) | frozenset(PULLS)
 
 
 def _decide(answers, stance, open_score, closed_score):
@@ -1357,14 +1395,13 @@ class _Pass:
 
     answers: dict
     total: int
-    keys: list
+    keys: list  # current sort keys of every model, in name order
     group_masks: list
     mask: int
     select: bytes
-    open_order: list
-    closed_order: list
-    best_open: int
-    best_closed: int
+    orders: tuple  # (open, closed) eligible keys, best first
+    full_orders: list  # (open, closed) keys of every model of the side, best first; built on demand
+    best: tuple  # (open, closed) best eligible key, or -1
     stance: int
 
 
@@ -1396,17 +1433,18 @@ def _what_if(catalogue, state, kind, top):
             if mask != state.mask:
                 select = mask.to_bytes(size, "little")
         if key in WEIGHTS:
-            new, old = catalogue.partial[key][value], catalogue.partial[key][current]
-            rise = catalogue.rise[key][current, value]
-            best_open = _scan(state.open_order, select, low, last, new, old, rise)
-            best_closed = _scan(state.closed_order, select, low, last, new, old, rise)
+            change = (
+                catalogue.partial[key][value],
+                catalogue.partial[key][current],
+                catalogue.rise[key][current, value],
+            )
             total = state.total - WEIGHT_SUMS[key][current] + WEIGHT_SUMS[key][value]
+        elif mask == state.mask:
+            continue  # neither eligibility, weights nor pulls change
         else:
-            if mask == state.mask:
-                continue  # neither eligibility, weights nor pulls change
-            best_open = _first(state.open_order, select, low, last)
-            best_closed = _first(state.closed_order, select, low, last)
-            total = state.total
+            change, total = None, state.total
+        best_open = _side_best(catalogue, state, 0, mask, select, change)
+        best_closed = _side_best(catalogue, state, 1, mask, select, change)
         stance = state.stance + _pull(key, value) - _pull(key, current)
         new_kind, _pattern, new_margin, _confidence = _decide(
             changed,
@@ -1521,8 +1559,11 @@ class Result:
         }
 
 
-def recommend(answers, catalogue):
-    """Rank the catalogue for the answers; see the module docstring for the rules."""
+def recommend(answers, catalogue, *, what_if=True):
+    """Rank the catalogue for the answers; see the module docstring for the rules.
+
+    ``what_if=False`` skips the what-would-change re-runs (both lists are then empty).
+    """
     answers = normalise(answers)
     size, shift = catalogue.size, catalogue.shift
     low, last = (1 << shift) - 1, size - 1
@@ -1538,9 +1579,11 @@ def recommend(answers, catalogue):
     for group_mask in group_masks:
         mask &= group_mask
     select = mask.to_bytes(size, "little")
-    open_order = sorted(compress(keys, catalogue.open_select), reverse=True)
-    closed_order = sorted(compress(keys, catalogue.closed_select), reverse=True)
-    ranked = sorted(compress(keys, select), reverse=True)
+    open_order = sorted(compress(keys, (mask & catalogue.open_mask).to_bytes(size, "little")), reverse=True)
+    closed_order = sorted(compress(keys, (mask & catalogue.closed_mask).to_bytes(size, "little")), reverse=True)
+    ranked = sorted(open_order + closed_order, reverse=True)
+    best_open = open_order[0] if open_order else -1
+    best_closed = closed_order[0] if closed_order else -1
     state = _Pass(
         answers=answers,
         total=total,
@@ -1548,23 +1591,22 @@ def recommend(answers, catalogue):
         group_masks=group_masks,
         mask=mask,
         select=select,
-        open_order=open_order,
-        closed_order=closed_order,
-        best_open=_first(open_order, select, low, last),
-        best_closed=_first(closed_order, select, low, last),
+        orders=(open_order, closed_order),
+        full_orders=[None, None],
+        best=(best_open, best_closed),
         stance=_stance(answers),
     )
-    open_score = None if state.best_open < 0 else _score(state.best_open, shift, total)
-    closed_score = None if state.best_closed < 0 else _score(state.best_closed, shift, total)
+    open_score = None if best_open < 0 else _score(best_open, shift, total)
+    closed_score = None if best_closed < 0 else _score(best_closed, shift, total)
     kind, pattern, margin, confidence = _decide(answers, state.stance, open_score, closed_score)
     eligible = [last - (key & low) for key in ranked]
     top = eligible[0] if eligible else None
 
-    verdict_flips, top_flips = _what_if(catalogue, state, kind, top)
+    verdict_flips, top_flips = _what_if(catalogue, state, kind, top) if what_if else ([], [])
     reasons = _exclusion_reasons(catalogue, answers, state)
 
-    open_best = None if state.best_open < 0 else models[last - (state.best_open & low)]
-    closed_best = None if state.best_closed < 0 else models[last - (state.best_closed & low)]
+    open_best = None if best_open < 0 else models[last - (best_open & low)]
+    closed_best = None if best_closed < 0 else models[last - (best_closed & low)]
     verdict = {
         "kind": kind,
         "confidence": confidence,

@@ -14,11 +14,12 @@ import random
 import statistics
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from advisor import engine  # noqa: E402
+from advisor import engine
 
 CRITERIA = engine.CRITERIA
 LICENCES = [
@@ -81,6 +82,18 @@ LICENCES = [
 ]
 
 
+def _fine_tuning(rng, closed):
+    if closed:
+        return ["api-fine-tuning"] if rng.random() < 0.3 else []
+    return ["full", "lora"]
+
+
+def _deployment(rng, closed):
+    if closed:
+        return ["managed-api", "cloud-marketplace"] if rng.random() < 0.7 else ["managed-api"]
+    return ["self-host", *rng.sample(["managed-api", "cloud-marketplace", "on-device"], k=rng.randint(0, 3))]
+
+
 def synthetic_snapshot(n, seed=1):
     """A catalogue of n models: about 60 % open weights under various licences, 40 % closed APIs."""
     rng = random.Random(seed)
@@ -101,15 +114,8 @@ def synthetic_snapshot(n, seed=1):
                 "language_codes": rng.sample(["en", "fr", "de", "ko", "ja", "zh", "es"], k=rng.randint(1, 7)),
                 "language_coverage": rng.choice(["listed", "broad", "unknown"]),
                 "weights_available": not closed,
-                "fine_tuning": ["api-fine-tuning"]
-                if closed and rng.random() < 0.3
-                else ([] if closed else ["full", "lora"]),
-                "deployment": (
-                    ["managed-api"] + (["cloud-marketplace"] if rng.random() < 0.7 else [])
-                    if closed
-                    else ["self-host"]
-                    + rng.sample(["managed-api", "cloud-marketplace", "on-device"], k=rng.randint(0, 3))
-                ),
+                "fine_tuning": _fine_tuning(rng, closed),
+                "deployment": _deployment(rng, closed),
                 "min_gpu_memory_gb": None if closed else rng.choice([8, 16, 48, 140, 800]),
                 "lifecycle": rng.choice(["available"] * 8 + ["deprecated", "retired"]),
                 "shutdown_date": "2027-01-31",
@@ -144,7 +150,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=50)
     args = parser.parse_args()
-    print(f"{'models':>7} {'prepare ms':>11} " + " ".join(f"{name:>10}" for name in ANSWER_SETS))
+    header = f"{'models':>7} {'prepare':>9} " + " ".join(f"{name:>9}" for name in ANSWER_SETS)
+    print(header + f" {'+as_json':>9} {'1 pass':>9}")
     for size in (50, 500, 2000):
         snapshot = synthetic_snapshot(size)
         start = time.perf_counter()
@@ -153,9 +160,14 @@ def main():
         cells = []
         for answers in ANSWER_SETS.values():
             engine.recommend(answers, catalogue)  # warm up
-            cells.append(median_ms(lambda answers=answers: engine.recommend(answers, catalogue), args.runs))
-        print(f"{size:>7} {prepared:>11.1f} " + " ".join(f"{cell:>10.2f}" for cell in cells))
-    print("recommend() median in ms, including the what-would-change re-runs.")
+            cells.append(median_ms(partial(engine.recommend, answers, catalogue), args.runs))
+        cells.append(median_ms(lambda catalogue=catalogue: engine.recommend({}, catalogue).as_json(), args.runs))
+        cells.append(median_ms(partial(engine.recommend, {}, catalogue, what_if=False), args.runs))
+        print(f"{size:>7} {prepared:>9.1f} " + " ".join(f"{cell:>9.2f}" for cell in cells))
+    print(
+        "Milliseconds: prepare() once; median recommend() per answer set, with the what-would-change re-runs;"
+        " recommend().as_json() for the defaults; one ranking pass without re-runs."
+    )
 
 
 if __name__ == "__main__":
