@@ -1,0 +1,198 @@
+"""Backup and restore: every saved result comes back identical, and its permalink renders the same."""
+
+import datetime
+import gzip
+import importlib.util
+import json
+import os
+import secrets
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from advisor import models
+from advisor.management.backup import backed_up_models
+from tests.conftest import catalogue_create
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def recommendations_create():
+    created = timezone.now() - datetime.timedelta(days=3)
+    results = [
+        {"verdict": "open", "ranking": [{"slug": "model-0000", "name": "Model 0000", "score": 8.5}], "excluded": []},
+        {
+            "verdict": "closed",
+            "ranking": [],
+            "excluded": [
+                {"slug": "model-0001", "name": "Model 0001", "reasons": [{"rule": "gpu", "text": "Needs GPUs"}]}
+            ],
+            "notes": ["Ünïcode — “quotes” & <angle brackets>"],
+        },
+        {"verdict": "hybrid", "ranking": [], "excluded": [], "weights": {"cost-at-scale": 0.25, "capability": 1}},
+    ]
+    return [
+        models.Recommendation.objects.create(
+            code=uuid.uuid4(),
+            answers={"team_size": "small", "free_text": f"answer {n} with ünïcode", "regions": ["eu", "us"]},
+            result=result,
+            catalogue_fingerprint="f" * 64,
+            engine_version="1.0",
+            created=created + datetime.timedelta(minutes=n),
+        )
+        for n, result in enumerate(results)
+    ]
+
+
+def content():
+    """Every backed-up row, field by field, in a comparable form."""
+    return {model._meta.label: list(model._base_manager.order_by("pk").values()) for model in backed_up_models()}
+
+
+def permalink_pages():
+    """What each permalink serves (HTML and JSON), once the result pages exist."""
+    try:
+        reverse("advisor:recommendation-detail", kwargs={"code": uuid.uuid4()})
+    except NoReverseMatch:
+        return None
+    client = Client(raise_request_exception=False)
+    pages = {}
+    for recommendation in models.Recommendation.objects.order_by("code"):
+        html = client.get(reverse("advisor:recommendation-detail", kwargs={"code": recommendation.code}))
+        pages[str(recommendation.code)] = (html.status_code, html.content, html.get("ETag"))
+        try:
+            url = reverse("advisor:recommendation-json", kwargs={"code": recommendation.code})
+        except NoReverseMatch:
+            continue
+        data = client.get(url)
+        pages[f"{recommendation.code}.json"] = (data.status_code, data.content, data.get("ETag"))
+    return pages
+
+
+def wipe():
+    """Empty every table a backup covers, like a brand-new database."""
+    for model in (
+        models.Recommendation,
+        models.AudiencePreset,
+        models.Score,
+        models.Source,
+        models.AIModel,
+        models.Criterion,
+        models.Licence,
+        models.Provider,
+        models.CatalogueState,
+        models.SubmissionCounter,
+    ):
+        model._base_manager.all().delete()
+    assert all(not m._base_manager.exists() for m in backed_up_models())
+
+
+@pytest.fixture
+def filled(db):
+    catalogue_create(4)
+    draft = models.AIModel.objects.order_by("pk").last()
+    draft.status = "draft"
+    draft.save()
+    models.AudiencePreset.objects.create(
+        slug="researchers", name="Researchers", description="Teams that study models.", answers={"team": "research"}
+    )
+    recommendations_create()
+    models.SubmissionCounter.objects.create(client="x" * 64, window=1, count=3)
+
+
+@pytest.mark.django_db
+def test_a_restored_backup_is_identical_and_renders_every_permalink_the_same(filled, tmp_path):
+    before, pages_before = content(), permalink_pages()
+    assert len(before["advisor.Recommendation"]) == 3
+    backup = tmp_path / "backup.json.gz"
+
+    call_command("export_backup", str(backup), stdout=open(os.devnull, "w"))  # noqa: SIM115
+    labels = {row["model"] for row in json.loads(gzip.decompress(backup.read_bytes()))}
+    assert "advisor.submissioncounter" not in labels
+    assert "advisor.cataloguestate" not in labels
+    assert {"advisor.recommendation", "advisor.aimodel", "advisor.audiencepreset"} <= labels
+
+    wipe()
+    call_command("import_backup", str(backup), stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+    assert content() == before
+    if pages_before is not None:
+        assert pages_before, "no permalink was rendered"
+        assert permalink_pages() == pages_before
+        if importlib.util.find_spec("advisor.engine") is not None:
+            # The results pipeline is complete: every permalink must also render.
+            assert all(status == 200 for status, _, _ in pages_before.values()), pages_before
+    # New rows get fresh ids after the restore (PostgreSQL sequences were moved past the restored ones).
+    models.Recommendation.objects.create(answers={}, result={}, catalogue_fingerprint="x", engine_version="1")
+    models.Provider.objects.create(name="New", slug="new")
+
+
+@pytest.mark.django_db
+def test_import_refuses_a_database_that_is_not_empty(filled, tmp_path):
+    backup = tmp_path / "backup.json"
+    call_command("export_backup", str(backup), stdout=open(os.devnull, "w"))  # noqa: SIM115
+    before = content()
+    with pytest.raises(CommandError, match="not empty"):
+        call_command("import_backup", str(backup))
+    assert content() == before
+
+
+@pytest.mark.django_db
+def test_export_checks_the_file_name(tmp_path):
+    with pytest.raises(CommandError, match="must end in"):
+        call_command("export_backup", str(tmp_path / "backup.txt"))
+    existing = tmp_path / "old.json"
+    existing.write_text("[]")
+    with pytest.raises(CommandError, match="already exists"):
+        call_command("export_backup", str(existing))
+    with pytest.raises(CommandError, match="no backup file"):
+        call_command("import_backup", str(tmp_path / "missing.json"))
+
+
+@pytest.mark.django_db
+def test_a_backup_restores_into_a_fresh_database_from_the_command_line(filled, tmp_path):
+    """The documented procedure end to end: migrate a new database, import, export again: same content."""
+    backup = tmp_path / "backup.json"
+    call_command("export_backup", str(backup), stdout=open(os.devnull, "w"))  # noqa: SIM115
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "DATABASE_URL", "AXES_", "ADVISOR_"))
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="advisor.settings",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_VAR_DIR=str(tmp_path / "fresh"),
+    )
+
+    def manage(*arguments):
+        return subprocess.run(
+            [sys.executable, "manage.py", *arguments],
+            cwd=BASE_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+    assert manage("migrate", "--noinput", "--verbosity", "0").returncode == 0
+    restored = manage("import_backup", str(backup))
+    assert restored.returncode == 0, restored.stderr
+    assert "Restored" in restored.stdout
+    again = manage("import_backup", str(backup))
+    assert again.returncode != 0
+    assert "not empty" in again.stderr
+    assert manage("export_backup", str(tmp_path / "again.json")).returncode == 0
+
+    def rows(path):
+        return sorted(json.loads(path.read_text()), key=lambda row: (row["model"], str(row["pk"])))
+
+    assert rows(tmp_path / "again.json") == rows(backup)
