@@ -6,10 +6,16 @@ permissions, which compare rows differ, bar lengths) is computed here so the
 templates only display.
 """
 
+from html import escape
+from urllib.parse import quote
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import formats
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -78,11 +84,45 @@ class ModelFilterForm(forms.Form):
         self.fields["modality"].choices = anything + list(vocab.Modality.choices)
         self.fields["language"].choices = anything + list(questions.LANGUAGES)
         self.fields["sort"].choices = [(key, label) for key, (label, _ordering) in SORTS.items()]
-        for field in self.fields.values():
-            if isinstance(field, forms.BooleanField):
-                field.widget.attrs["class"] = "form-check-input"
+
+    def controls(self):
+        """Each filter as ``{"id", "label", "html", "checkbox", "errors"}``.
+
+        The controls are rendered here rather than by Django's template-based
+        widgets: the catalogue page is the busiest one and must stay cheap.
+        """
+        controls = []
+        for bound in self:
+            field_id = bound.auto_id
+            invalid = format_html(' aria-invalid="true" aria-describedby="{}-error"', field_id) if bound.errors else ""
+            value = bound.value()
+            if isinstance(bound.field, forms.BooleanField):
+                html = format_html(
+                    '<input type="checkbox" class="form-check-input" name="{}" id="{}" value="1"{}{}>',
+                    bound.html_name,
+                    field_id,
+                    mark_safe(" checked") if value else "",
+                    invalid,
+                )
             else:
-                field.widget.attrs["class"] = "form-select"
+                html = format_html(
+                    '<select class="form-select{}" name="{}" id="{}"{}>{}</select>',
+                    " is-invalid" if bound.errors else "",
+                    bound.html_name,
+                    field_id,
+                    invalid,
+                    options_html(bound.field.choices, selected=value),
+                )
+            controls.append(
+                {
+                    "id": field_id,
+                    "label": bound.label,
+                    "html": html,
+                    "checkbox": isinstance(bound.field, forms.BooleanField),
+                    "errors": bound.errors,
+                }
+            )
+        return controls
 
     def filter(self, queryset):
         """Apply every filter that validated; invalid ones are left out."""
@@ -150,6 +190,50 @@ class CompareForm(forms.Form):
 
 def slug_name_choices(queryset):
     return list(queryset.order_by("name", "slug").values_list("slug", "name"))
+
+
+def options_html(choices, *, selected=None, selected_index=None):
+    """``<option>`` elements, built in Python: a select may list thousands of models.
+
+    Plain ``html.escape`` keeps this a few microseconds per option, where
+    ``format_html`` or a template loop would dominate the page's cost.
+    """
+    parts = []
+    for index, (value, label) in enumerate(choices):
+        chosen = " selected" if value == selected or index == selected_index else ""
+        parts.append(f'<option value="{escape(str(value))}"{chosen}>{escape(str(label))}</option>')
+    return mark_safe("".join(parts))  # noqa: S308 - every value and label is escaped above
+
+
+def catalogue_rows(page):
+    """The catalogue table's rows as display strings, one dict per model."""
+    # One reverse() per URL pattern instead of two per row; slugs are URL-safe.
+    model_url = reverse("advisor:model-detail", kwargs={"slug": "__slug__"})
+    licence_url = reverse("advisor:licence-detail", kwargs={"slug": "__slug__"})
+    rows = []
+    for ai_model in page:
+        price_in, price_out = price(ai_model.price_input_per_mtok), price(ai_model.price_output_per_mtok)
+        rows.append(
+            {
+                "slug": ai_model.slug,
+                "name": ai_model.name,
+                "compare_label": _gettext("Compare %(name)s") % {"name": ai_model.name},
+                "url": model_url.replace("__slug__", quote(ai_model.slug)),
+                "provider": ai_model.provider.name,
+                "access": ai_model.access,
+                "access_label": ai_model.get_access_display(),
+                "licence": ai_model.licence.name,
+                "licence_url": licence_url.replace("__slug__", quote(ai_model.licence.slug)),
+                "release_iso": ai_model.release_date.isoformat() if ai_model.release_date else "",
+                "release": formats.date_format(ai_model.release_date, "M Y") if ai_model.release_date else "",
+                "context": number(ai_model.context_window) if ai_model.context_window else "-",
+                "price": f"{price_in or '-'} / {price_out or '-'}" if price_in or price_out else "",
+                "lifecycle": ""
+                if ai_model.lifecycle == vocab.Lifecycle.AVAILABLE
+                else ai_model.get_lifecycle_display(),
+            }
+        )
+    return rows
 
 
 # --- Presentation helpers ---------------------------------------------------

@@ -36,7 +36,9 @@ def model_list(request):
     page = Paginator(queryset, browse.PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,
+        "controls": form.controls(),
         "page_obj": page,
+        "rows": browse.catalogue_rows(page),
         "match_count": browse.match_count_text(page.paginator.count),
         "compare_max": browse.COMPARE_MAX,
     }
@@ -61,7 +63,7 @@ def model_detail(request, slug):
         "facts": browse.model_facts(ai_model),
         "score_rows": score_rows,
         "sources": list(ai_model.sources.all()),
-        "others": others,
+        "other_options": browse.options_html(others),
     }
     return render(request, "advisor/model_detail.html", context)
 
@@ -148,5 +150,9 @@ def compare(request):
     context["ai_models"] = ai_models
     if len(ai_models) < browse.COMPARE_MAX:
         chosen = [m.pk for m in ai_models]
-        context["others"] = browse.slug_name_choices(visible_models(request).exclude(pk__in=chosen))
+        others = browse.slug_name_choices(visible_models(request).exclude(pk__in=chosen))
+        if others:
+            context["first_options"] = browse.options_html(others)
+        if others and not ai_models:
+            context["second_options"] = browse.options_html(others, selected_index=1)
     return render(request, "advisor/model_compare.html", context, status=status)
