@@ -605,6 +605,16 @@ PLAN_REASONS = {
     ),
     "both": gettext_noop("Your answers pull both ways, and the best open and closed models score close together."),
 }
+SCORE_AGAINST = {
+    "open": gettext_noop(
+        "The best closed model (%(closed_name)s, %(closed_score)s out of 100) outscores the best open model "
+        "(%(open_name)s, %(open_score)s) on your weighted criteria, but your situation outweighs that gap."
+    ),
+    "closed": gettext_noop(
+        "The best open model (%(open_name)s, %(open_score)s out of 100) outscores the best closed model "
+        "(%(closed_name)s, %(closed_score)s) on your weighted criteria, but your situation outweighs that gap."
+    ),
+}
 SCORE_REASON = gettext_noop(
     "With your weights, the best open model (%(open_name)s) scores %(open_score)s and the best closed model "
     "(%(closed_name)s) scores %(closed_score)s out of 100."
@@ -1617,8 +1627,8 @@ def recommend(answers, catalogue, *, what_if=True):
         "reasons": _verdict_reasons(
             answers, kind, pattern, open_best, closed_best, open_score, closed_score, catalogue, reasons
         ),
-        "best_open": _side_json(open_best, open_score),
-        "best_closed": _side_json(closed_best, closed_score),
+        "best_open": _side_json(open_best, open_score, eligible),
+        "best_closed": _side_json(closed_best, closed_score, eligible),
         "what_would_change": [
             {
                 "question": key,
@@ -1662,10 +1672,10 @@ def recommend(answers, catalogue, *, what_if=True):
     )
 
 
-def _side_json(facts, score):
+def _side_json(facts, score, eligible):
     if facts is None:
         return None
-    return {"slug": facts.slug, "name": facts.name, "score": round(score, 2)}
+    return {"slug": facts.slug, "name": facts.name, "score": round(score, 2), "rank": eligible.index(facts.index) + 1}
 
 
 def _exclusion_reasons(catalogue, answers, state):
@@ -1725,9 +1735,10 @@ def _verdict_reasons(answers, kind, pattern, open_best, closed_best, open_score,
         chosen = towards_closed + towards_open
     reasons.extend(msg(text) for _points, _order, text in chosen)
     if open_best is not None and closed_best is not None and len(reasons) < 3:
+        behind = (kind == "open" and open_score < closed_score) or (kind == "closed" and closed_score < open_score)
         reasons.append(
             msg(
-                SCORE_REASON,
+                SCORE_AGAINST[kind] if behind else SCORE_REASON,
                 open_name=open_best.name,
                 open_score=round(open_score, 1),
                 closed_name=closed_best.name,
@@ -1895,9 +1906,9 @@ def _obligations(facts, answers):
         gb = facts.entry.get("min_gpu_memory_gb")
         hosted = facts.deployment & {"managed-api", "cloud-marketplace"}
         if answers["deployment"] in SELF_RUN or not hosted:
-            obligations.append(msg(DUTY_RUN_GPU, gb=gb) if gb else msg(DUTY_RUN))
+            obligations.append(msg(DUTY_RUN_GPU, gb=f"{gb:,}") if gb else msg(DUTY_RUN))
         elif gb:
-            obligations.append(msg(DUTY_HOSTED_GPU, gb=gb))
+            obligations.append(msg(DUTY_HOSTED_GPU, gb=f"{gb:,}"))
     if licence.get("remote_restriction"):
         caveats.append(msg(CAVEAT_REMOTE))
     return obligations, caveats
@@ -1911,8 +1922,12 @@ def _caveats(facts, answers, caveats, criteria):
             caveats.insert(0, msg(CAVEAT_DEPRECATED, provider=facts.provider or facts.name, date=date))
         else:
             caveats.insert(0, msg(CAVEAT_DEPRECATED_UNDATED, provider=facts.provider or facts.name))
+    # Broadly multilingual models are documented in English; their codes are examples of the others.
+    broad = entry.get("language_coverage") == "broad"
     unconfirmed = [
-        CHOICE_LABELS["languages"][code] for code in answers["languages"] if code not in facts.language_codes
+        CHOICE_LABELS["languages"][code]
+        for code in answers["languages"]
+        if code not in facts.language_codes and not (broad and code == "en")
     ]
     if unconfirmed:
         caveats.append(msg(CAVEAT_LANGUAGES, languages=_join(unconfirmed)))
