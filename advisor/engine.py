@@ -46,7 +46,8 @@ A model is excluded, with rule code, plain reason and the clause or fact it rest
 - ``modality``: an input the team needs is not accepted;
 - ``context``: the context window is known and smaller than needed (unknown: a caveat);
 - ``language``: a needed language is missing from a *listed* language set (for ``broad`` or
-  ``unknown`` coverage it is a caveat).
+  ``unknown`` coverage it is a caveat; broadly multilingual models are taken to cover English,
+  the language their documentation is written in).
 
 Scoring
 -------
@@ -79,7 +80,19 @@ Rules, in order:
 6. Otherwise open when ``margin > 0``, closed when ``< 0`` (exactly 0: the top pick's side).
 
 Confidence: for open/closed, high when ``|margin| >= 12``, medium when ``>= 5``, else low; for
-hybrid, high when ``|margin| < 4``, medium when ``< 10``, else low.
+hybrid, high when ``|margin| < 4``, medium when ``< 10``, else low. The ranking itself stays the
+weighted score, so the top model can come from the other side than the verdict: the verdict then
+says that the situation outweighs the score gap, and ``best_open`` / ``best_closed`` give each
+side's best model with its rank.
+
+Result
+------
+``Result.as_json()`` holds ``engine_version``, ``answers`` (complete), ``verdict`` (kind,
+confidence, margin, stance, pattern, headline, reasons, best_open, best_closed,
+what_would_change), ``weights`` (per criterion: share, points, the answers that raised it, why),
+``ranking`` (the top ``TOP_N`` with contributions, reasons, obligations and caveats),
+``also_eligible``, ``top_pick_change``, ``excluded`` (by name, every rule with message and
+clause), ``counts`` and ``tie_break``. ``recommend(..., what_if=False)`` skips the re-runs.
 
 What would change it
 --------------------
