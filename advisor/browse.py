@@ -340,6 +340,7 @@ def licence_glance(licence):
 def model_facts(ai_model):
     """The facts of one model as ``(label, text)`` rows, with units."""
     unknown = _gettext("Not disclosed")
+    no_price = _gettext("No list price")
 
     def yes_no(value):
         return _gettext("Yes") if value else _gettext("No")
@@ -373,11 +374,11 @@ def model_facts(ai_model):
         ),
         (
             _gettext("API price, input"),
-            _gettext("US$%(price)s per million tokens") % {"price": price_in} if price_in else unknown,
+            _gettext("US$%(price)s per million tokens") % {"price": price_in} if price_in else no_price,
         ),
         (
             _gettext("API price, output"),
-            _gettext("US$%(price)s per million tokens") % {"price": price_out} if price_out else unknown,
+            _gettext("US$%(price)s per million tokens") % {"price": price_out} if price_out else no_price,
         ),
         (_gettext("Lifecycle"), ai_model.get_lifecycle_display()),
         (

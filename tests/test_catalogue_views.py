@@ -491,3 +491,27 @@ def test_every_catalogue_page_costs_a_fixed_number_of_queries(client, django_ass
     for url, expected in pages:
         with django_assert_num_queries(expected):
             assert client.get(url).status_code == 200, url
+
+
+# --- Seed content -----------------------------------------------------------
+
+
+def test_every_page_renders_with_the_seed_catalogue(client):
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if not (settings.BASE_DIR / "fixtures" / "catalogue.json").exists():
+        pytest.skip("the seed catalogue is not there yet")
+    call_command("loaddata", "catalogue", verbosity=0)
+    published = list(models.AIModel.objects.published().values_list("slug", flat=True))
+    assert published
+    urls = [
+        reverse(name) for name in ("advisor:home", "advisor:model-list", "advisor:licence-list", "advisor:criteria")
+    ]
+    urls += [reverse("advisor:model-detail", args=[slug]) for slug in published]
+    urls += [
+        reverse("advisor:licence-detail", args=[slug]) for slug in models.Licence.objects.values_list("slug", flat=True)
+    ]
+    urls.append(compare_url(*published[:4]))
+    for url in urls:
+        assert client.get(url).status_code == 200, url
