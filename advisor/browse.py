@@ -148,11 +148,6 @@ class ModelFilterForm(forms.Form):
             queryset = queryset.filter(any_option)
         return queryset.order_by(*SORTS[data.get("sort") or "name"][1])
 
-    @property
-    def is_filtered(self):
-        data = getattr(self, "cleaned_data", {})
-        return any(value for name, value in data.items() if name != "sort")
-
 
 class SlugListField(forms.Field):
     """Several ``?m=`` values: 2 to 4 distinct, well-formed model slugs."""
