@@ -11,9 +11,7 @@ class AdvisorConfig(AppConfig):
     def ready(self):
         from advisor import catalogue, models
 
-        def catalogue_changed(sender, **kwargs):
-            catalogue.schedule_refresh()
-
+        catalogue_changed = catalogue.catalogue_changed
         for model in (models.Provider, models.Licence, models.AIModel, models.Criterion, models.Score):
             post_save.connect(catalogue_changed, sender=model, dispatch_uid=f"catalogue-{model.__name__}-save")
             post_delete.connect(catalogue_changed, sender=model, dispatch_uid=f"catalogue-{model.__name__}-delete")

@@ -149,6 +149,13 @@ def schedule_refresh():
     if not connection.in_atomic_block:
         catalogue_refresh()
         return
-    if any(func is _refresh_after_commit for _, func, _ in connection.run_on_commit):
+    # Registered already in this transaction (at this savepoint level)? Then once is enough.
+    savepoints = set(connection.savepoint_ids)
+    if any(func is _refresh_after_commit and sids == savepoints for sids, func, _ in connection.run_on_commit):
         return
     transaction.on_commit(_refresh_after_commit)
+
+
+def catalogue_changed(sender, **kwargs):
+    """Signal receiver for saves and deletes of catalogue rows."""
+    schedule_refresh()

@@ -56,6 +56,7 @@ class QuestionnaireForm(forms.Form):
             keys = [q.key for q in questions.QUESTIONS if q.section == section]
             yield Div(
                 Fieldset(
+                    title,
                     HTML(
                         format_html(
                             '<p class="step-count text-body-secondary small mb-2">{}</p>',
@@ -63,7 +64,6 @@ class QuestionnaireForm(forms.Form):
                         )
                     ),
                     *keys,
-                    legend=title,
                 ),
                 css_id=f"section-{section}",
                 css_class="questionnaire-section",

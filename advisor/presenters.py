@@ -6,6 +6,7 @@ the catalogue: a permalink shows only what was saved.
 """
 
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from advisor import questions
 
@@ -74,7 +75,7 @@ def excluded_groups(excluded, rule_titles):
         group["models"].append(
             {
                 "name": item.get("name", item.get("slug", "")),
-                "message": "; ".join(r.get("text", "") for r in reasons if r.get("text")),
+                "message": "; ".join(r["message"]["text"] for r in reasons if "message" in r),
                 "clause": first.get("clause", ""),
             }
         )
@@ -84,3 +85,25 @@ def excluded_groups(excluded, rule_titles):
         group["shown"] = group["models"][:EXCLUDED_SHOWN_PER_GROUP]
         group["more"] = [m["name"] for m in group["models"][EXCLUDED_SHOWN_PER_GROUP:]]
     return ordered
+
+
+def rule_titles():
+    """Headings for groups of ruled-out models, by the engine's rule codes."""
+    return {
+        "retired": _("Retired by the provider"),
+        "api-only": _("Only offered as an API, so it cannot run where you need it"),
+        "no-self-hosting": _("No way to run it on your own servers"),
+        "no-on-device": _("Cannot run on users' devices"),
+        "not-in-own-cloud": _("Not available inside your own cloud account"),
+        "non-commercial": _("Licence forbids commercial use"),
+        "user-threshold": _("Licence needs a separate agreement at your user numbers"),
+        "revenue-threshold": _("Licence needs a separate agreement at your revenue"),
+        "jurisdiction": _("Licence grants nothing in your region"),
+        "hosting-barred": _("Licence bars offering it as a hosted service"),
+        "outputs-training": _("Terms forbid training other models on its outputs"),
+        "forbidden-use": _("Use policy forbids what your product does"),
+        "no-fine-tuning": _("No way to fine-tune it"),
+        "modality": _("Does not accept an input type you need"),
+        "context": _("Context window too small"),
+        "language": _("Does not support a language you need"),
+    }

@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from advisor import catalogue, models, scoring
+from advisor import catalogue, engine, models, scoring
 
 # -- Computed scores -------------------------------------------------------------
 
@@ -89,8 +89,6 @@ _prepared = {}
 
 def catalogue_prepared():
     """Return ``(fingerprint, prepared catalogue)``, prepared once per catalogue version per process."""
-    from advisor import engine  # TEMP until advisor/engine.py lands
-
     fingerprint, snapshot = catalogue.catalogue_load()
     prepared = _prepared.get(fingerprint)
     if prepared is None:
@@ -108,8 +106,6 @@ def recommendation_create(*, answers, previous=None):
     With ``previous``, the new result also records how its ranking differs
     from that earlier result (a re-evaluation).
     """
-    from advisor import engine  # TEMP until advisor/engine.py lands
-
     fingerprint, prepared = catalogue_prepared()
     result = engine.recommend(answers, prepared).as_json()
     if previous is not None:

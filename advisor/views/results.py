@@ -101,6 +101,7 @@ def recommendation_detail(request, code):
         "catalogue_changed": recommendation.catalogue_fingerprint != fingerprint,
         "permalink": request.build_absolute_uri(recommendation.get_absolute_url()),
         "compare_slugs": [entry["slug"] for entry in result.get("ranking", [])[:3]],
+        "weights": sorted(result.get("weights", []), key=lambda w: -w["weight"]),
         "excluded_groups": presenters.excluded_groups(result.get("excluded", []), presenters.rule_titles()),
     }
     response = render(request, "advisor/recommendation_detail.html", context)
