@@ -56,15 +56,16 @@ def answer_label(key, value):
     return str(dict(question.choices).get(value, value))
 
 
-EXCLUDED_SHOWN_PER_GROUP = 25
+EXCLUDED_SHOWN_PER_GROUP = 10
+EXCLUDED_NAMED_PER_GROUP = 60
 
 
 def excluded_groups(excluded, rule_titles):
     """Group ruled-out models by their first rule, so long lists stay readable.
 
     Each group lists the first few models with their reason and clause, then
-    only the names of the rest, which keeps a result page small even when
-    hundreds of models were ruled out.
+    only the names of some more and a count of the rest (all are in the JSON),
+    which keeps a result page small even when hundreds of models were ruled out.
     """
     groups = {}
     for item in excluded:
@@ -83,7 +84,9 @@ def excluded_groups(excluded, rule_titles):
     for group in ordered:
         group["title"] = rule_titles.get(group["rule"], group["models"][0]["message"])
         group["shown"] = group["models"][:EXCLUDED_SHOWN_PER_GROUP]
-        group["more"] = [m["name"] for m in group["models"][EXCLUDED_SHOWN_PER_GROUP:]]
+        rest = [m["name"] for m in group["models"][EXCLUDED_SHOWN_PER_GROUP:]]
+        group["more"] = rest[:EXCLUDED_NAMED_PER_GROUP]
+        group["unnamed"] = len(rest) - len(group["more"])
     return ordered
 
 
