@@ -36,7 +36,7 @@ run: venv var/secret_key
 	export DJANGO_SECRET_KEY="$$(cat var/secret_key)"; \
 	$(BIN)/python manage.py migrate --noinput && \
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0 && \
-	$(BIN)/python manage.py setup_demo && \
+	$(BIN)/python manage.py setup_demo --site http://$(HOST):$(PORT) && \
 	echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops it)" && \
 	exec $(BIN)/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT) advisor.wsgi
 

@@ -47,7 +47,9 @@ class QuestionnaireForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_method = "post"
         self.helper.form_id = "questionnaire"
-        self.helper.attrs = {"novalidate": ""}
+        optional = [key for key, field in self.fields.items() if not field.required]
+        # The progress count in static/js/app.js leaves out questions that need no answer.
+        self.helper.attrs = {"novalidate": "", "data-optional": " ".join(optional)}
         self.helper.layout = Layout(*self._sections())
 
     def _sections(self):

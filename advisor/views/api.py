@@ -12,7 +12,7 @@ from django.http import JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from advisor import forms, models, questions, ratelimit, services
 from advisor.views.results import result_json
@@ -46,7 +46,7 @@ def questionnaire_description():
     }
 
 
-@require_GET
+@require_safe
 def api_questionnaire(request):
     description = questionnaire_description()
     description["presets"] = [
@@ -95,7 +95,7 @@ def _message_schema():
     }
 
 
-@require_GET
+@require_safe
 def api_openapi(request):
     """OpenAPI 3.1 description, generated from the question definitions."""
     answer_properties = {}

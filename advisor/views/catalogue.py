@@ -8,7 +8,7 @@ query each, and the model list is paginated.
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from advisor import browse, models, questions, vocab
 
@@ -23,7 +23,7 @@ def visible_models(request):
     return models.AIModel.objects.published()
 
 
-@require_GET
+@require_safe
 def model_list(request):
     providers = (
         models.Provider.objects.filter(models__status=PUBLISHED).distinct().order_by("name").values_list("slug", "name")
@@ -45,7 +45,7 @@ def model_list(request):
     return render(request, "advisor/model_list.html", context, status=200 if valid else 400)
 
 
-@require_GET
+@require_safe
 def model_detail(request, slug):
     ai_model = get_object_or_404(visible_models(request).select_related("provider", "licence"), slug=slug)
     scores = {score.criterion_id: score for score in ai_model.scores.order_by()}
@@ -68,7 +68,7 @@ def model_detail(request, slug):
     return render(request, "advisor/model_detail.html", context)
 
 
-@require_GET
+@require_safe
 def licence_list(request):
     licences = models.Licence.objects.annotate(
         model_count=Count("models", filter=Q(models__status=PUBLISHED)),
@@ -76,7 +76,7 @@ def licence_list(request):
     return render(request, "advisor/licence_list.html", {"licences": licences})
 
 
-@require_GET
+@require_safe
 def licence_detail(request, slug):
     licence = get_object_or_404(models.Licence, slug=slug)
     ai_models = list(
@@ -96,7 +96,7 @@ def licence_detail(request, slug):
     return render(request, "advisor/licence_detail.html", context)
 
 
-@require_GET
+@require_safe
 def criteria(request):
     rows = [
         {"criterion": criterion, "questions": questions.questions_weighing(criterion.slug)}
@@ -106,7 +106,7 @@ def criteria(request):
     return render(request, "advisor/criterion_list.html", context)
 
 
-@require_GET
+@require_safe
 def compare(request):
     form = browse.CompareForm(request.GET)
     context = {"compare_min": browse.COMPARE_MIN, "compare_max": browse.COMPARE_MAX, "errors": []}

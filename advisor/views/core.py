@@ -3,12 +3,12 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from advisor import models
 
 
-@require_GET
+@require_safe
 def home(request):
     presets = models.AudiencePreset.objects.only("slug", "name", "description")
     criteria = models.Criterion.objects.all()
@@ -16,14 +16,14 @@ def home(request):
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request):
     """The process is alive; touches nothing else."""
     return HttpResponse("ok", content_type="text/plain")
 
 
 @never_cache
-@require_GET
+@require_safe
 def readyz(request):
     """The database answers; 503 otherwise."""
     try:

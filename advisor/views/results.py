@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from advisor import catalogue, forms, models, presenters, questions, ratelimit, services
 
@@ -76,7 +76,7 @@ def _etag(code, fingerprint):
     return f'"{code.hex}-{fingerprint[:16]}"'
 
 
-@require_GET
+@require_safe
 def recommendation_detail(request, code):
     """The permalink: the saved snapshot, never re-scored.
 
@@ -138,7 +138,7 @@ def result_json(request, recommendation):
     }
 
 
-@require_GET
+@require_safe
 def recommendation_json(request, code):
     recommendation = get_object_or_404(models.Recommendation, code=code)
     response = JsonResponse(result_json(request, recommendation), json_dumps_params={"ensure_ascii": False})

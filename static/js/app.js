@@ -27,9 +27,10 @@
     var progress = document.getElementById("answered-progress");
     var bar = document.getElementById("answered-bar");
     var count = document.getElementById("answered-count");
+    var optional = (form.dataset.optional || "").split(" ");
     var names = [];
     form.querySelectorAll("input[type=radio], input[type=checkbox]").forEach(function (input) {
-      if (names.indexOf(input.name) === -1) names.push(input.name);
+      if (names.indexOf(input.name) === -1 && optional.indexOf(input.name) === -1) names.push(input.name);
     });
     var update = function () {
       var answered = names.filter(function (name) {

@@ -15,8 +15,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--editor", default="editor", help="Username of the editor account to create.")
+        parser.add_argument("--site", default="http://127.0.0.1:8000", help="Where the site will be served.")
 
-    def handle(self, *args, editor, **options):
+    def handle(self, *args, editor, site, **options):
         if models.AIModel.objects.exists():
             self.stdout.write("Catalogue already has content; leaving it as editors left it.")
         else:
@@ -29,7 +30,7 @@ class Command(BaseCommand):
         User = get_user_model()
         if group.user_set.exists() or User.objects.filter(username=editor).exists():
             self.stdout.write(
-                f"Editors sign in at /admin/. Forgot the password? Run: "
+                f"Editors sign in at {site}/admin/. Forgot the password? Run: "
                 f".venv/bin/python manage.py changepassword {editor}"
             )
             return
@@ -37,4 +38,4 @@ class Command(BaseCommand):
         user = User.objects.create_user(username=editor, password=password, is_staff=True)
         user.groups.add(group)
         self.stdout.write(self.style.SUCCESS("Created an editor account (shown once, write it down):"))
-        self.stdout.write(f"    sign in at http://127.0.0.1:8000/admin/ as {editor!r} with password {password!r}")
+        self.stdout.write(f"    sign in at {site}/admin/ as {editor!r} with password {password!r}")
