@@ -16,7 +16,7 @@ from django.db import transaction
 from advisor import models
 
 
-def _licence_data(licence):
+def licence_facts(licence):
     return {
         "slug": licence.slug,
         "name": licence.name,
@@ -50,6 +50,36 @@ def _price(value):
     return None if value is None else float(value)
 
 
+def model_facts(m, licence_data=None):
+    """One model's facts as plain data: a snapshot entry without its scores."""
+    return {
+        "slug": m.slug,
+        "name": m.name,
+        "provider": m.provider.name,
+        "provider_country": m.provider.country,
+        "access": m.access,
+        "release_date": m.release_date.isoformat() if m.release_date else None,
+        "parameters": m.parameters,
+        "context_window": m.context_window,
+        "modalities": list(m.modalities),
+        "languages": m.languages,
+        "language_codes": list(m.language_codes),
+        "language_coverage": m.language_coverage,
+        "weights_available": m.weights_available,
+        "training_code_available": m.training_code_available,
+        "training_data_available": m.training_data_available,
+        "fine_tuning": list(m.fine_tuning),
+        "deployment": list(m.deployment),
+        "min_gpu_memory_gb": m.min_gpu_memory_gb,
+        "price_input_per_mtok": _price(m.price_input_per_mtok),
+        "price_output_per_mtok": _price(m.price_output_per_mtok),
+        "strengths": m.strength_list,
+        "lifecycle": m.lifecycle,
+        "shutdown_date": m.shutdown_date.isoformat() if m.shutdown_date else None,
+        "licence": licence_data if licence_data is not None else licence_facts(m.licence),
+    }
+
+
 def catalogue_snapshot():
     """Return the published catalogue as plain data (three queries)."""
     criteria = [
@@ -66,36 +96,8 @@ def catalogue_snapshot():
     entries = []
     for m in ai_models:
         if m.licence_id not in licences:
-            licences[m.licence_id] = _licence_data(m.licence)
-        entries.append(
-            {
-                "slug": m.slug,
-                "name": m.name,
-                "provider": m.provider.name,
-                "provider_country": m.provider.country,
-                "access": m.access,
-                "release_date": m.release_date.isoformat() if m.release_date else None,
-                "parameters": m.parameters,
-                "context_window": m.context_window,
-                "modalities": list(m.modalities),
-                "languages": m.languages,
-                "language_codes": list(m.language_codes),
-                "language_coverage": m.language_coverage,
-                "weights_available": m.weights_available,
-                "training_code_available": m.training_code_available,
-                "training_data_available": m.training_data_available,
-                "fine_tuning": list(m.fine_tuning),
-                "deployment": list(m.deployment),
-                "min_gpu_memory_gb": m.min_gpu_memory_gb,
-                "price_input_per_mtok": _price(m.price_input_per_mtok),
-                "price_output_per_mtok": _price(m.price_output_per_mtok),
-                "strengths": m.strength_list,
-                "lifecycle": m.lifecycle,
-                "shutdown_date": m.shutdown_date.isoformat() if m.shutdown_date else None,
-                "licence": licences[m.licence_id],
-                "scores": scores.get(m.pk, {}),
-            }
-        )
+            licences[m.licence_id] = licence_facts(m.licence)
+        entries.append({**model_facts(m, licences[m.licence_id]), "scores": scores.get(m.pk, {})})
     return {"criteria": criteria, "models": entries}
 
 

@@ -11,37 +11,6 @@ PLACEHOLDER_RATIONALE = (
 )
 
 
-def _scoring_facts(ai_model):
-    """One model's facts in the shape of a ``catalogue_snapshot()`` entry, without scores."""
-    price_in, price_out = ai_model.price_input_per_mtok, ai_model.price_output_per_mtok
-    return {
-        "slug": ai_model.slug,
-        "name": ai_model.name,
-        "provider": ai_model.provider.name,
-        "provider_country": ai_model.provider.country,
-        "access": ai_model.access,
-        "release_date": ai_model.release_date.isoformat() if ai_model.release_date else None,
-        "parameters": ai_model.parameters,
-        "context_window": ai_model.context_window,
-        "modalities": list(ai_model.modalities),
-        "languages": ai_model.languages,
-        "language_codes": list(ai_model.language_codes),
-        "language_coverage": ai_model.language_coverage,
-        "weights_available": ai_model.weights_available,
-        "training_code_available": ai_model.training_code_available,
-        "training_data_available": ai_model.training_data_available,
-        "fine_tuning": list(ai_model.fine_tuning),
-        "deployment": list(ai_model.deployment),
-        "min_gpu_memory_gb": ai_model.min_gpu_memory_gb,
-        "price_input_per_mtok": None if price_in is None else float(price_in),
-        "price_output_per_mtok": None if price_out is None else float(price_out),
-        "strengths": ai_model.strength_list,
-        "lifecycle": ai_model.lifecycle,
-        "shutdown_date": ai_model.shutdown_date.isoformat() if ai_model.shutdown_date else None,
-        "licence": catalogue._licence_data(ai_model.licence),
-    }
-
-
 def scores_recompute(*, ai_model):
     """Recompute a model's computed scores from its facts; return how many rows changed.
 
@@ -50,7 +19,7 @@ def scores_recompute(*, ai_model):
     middle placeholder, so every model stays scored on every criterion.
     """
     ai_model = models.AIModel.objects.select_related("provider", "licence").get(pk=ai_model.pk)
-    computed = scoring.compute_scores(_scoring_facts(ai_model))
+    computed = scoring.compute_scores(catalogue.model_facts(ai_model))
     criteria = {criterion.slug: criterion for criterion in models.Criterion.objects.all()}
     existing = {score.criterion.slug: score for score in ai_model.scores.select_related("criterion")}
     changed = 0
