@@ -23,3 +23,19 @@ def render_markdown(text):
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener noreferrer nofollow",
     )
+
+
+def web_url(url):
+    """``url`` when it is an absolute http(s) address, else "".
+
+    URL fields are validated in forms, but a row written another way (a
+    script, an import) could hold ``javascript:`` or ``data:``: a link is only
+    ever made from an address that can do nothing but navigate.
+    """
+    url = (url or "").strip()
+    if any(ord(char) < 0x21 for char in url):
+        return ""
+    scheme, _, rest = url.partition(":")
+    if scheme.lower() not in ("http", "https") or not rest.startswith("//"):
+        return ""
+    return url

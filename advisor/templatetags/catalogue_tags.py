@@ -2,7 +2,7 @@
 
 from django import template
 
-from advisor import browse
+from advisor import browse, richtext
 
 register = template.Library()
 
@@ -17,3 +17,9 @@ def price(value):
 def number(value):
     """A whole number with thousands separators; empty when unknown."""
     return "" if value is None else browse.number(value)
+
+
+@register.filter
+def web_url(value):
+    """The address when it is a plain http(s) URL, else "" (never a javascript: or data: link)."""
+    return richtext.web_url(value)
