@@ -78,10 +78,20 @@ class ReviewStaleFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ScoreInlineForm(forms.ModelForm):
+    class Meta:
+        model = models.Score
+        fields = ["criterion", "value", "rationale", "is_override", "override_reason"]
+        widgets = {
+            "rationale": forms.Textarea(attrs={"rows": 2, "cols": 60}),
+            "override_reason": forms.Textarea(attrs={"rows": 2, "cols": 30}),
+        }
+
+
 class ScoreInline(admin.TabularInline):
     model = models.Score
+    form = ScoreInlineForm
     extra = 0
-    fields = ["criterion", "value", "rationale", "is_override", "override_reason"]
     autocomplete_fields = ["criterion"]
 
 

@@ -24,6 +24,8 @@ advisor_patterns = [
 
 urlpatterns = [
     path("", include((advisor_patterns, "advisor"))),
+    # Browsers ask for /favicon.ico on pages that do not name an icon (the admin's).
+    path("favicon.ico", core.favicon),
     path("admin/", admin.site.urls),
 ]
 

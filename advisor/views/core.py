@@ -1,6 +1,7 @@
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -13,6 +14,12 @@ def home(request):
     presets = models.AudiencePreset.objects.only("slug", "name", "description")
     criteria = models.Criterion.objects.all()
     return render(request, "advisor/home.html", {"presets": presets, "criteria": criteria})
+
+
+@require_safe
+def favicon(request):
+    """Browsers ask for /favicon.ico on pages that name no icon (the admin's)."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
 
 
 @never_cache
