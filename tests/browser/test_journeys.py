@@ -1,0 +1,281 @@
+"""What people do with the advisor, each journey in a real Chromium against the live server."""
+
+import json
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from advisor import models
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+# The text of each ranked model's name, without its rank number and score badge.
+RANKED_NAMES_JS = """() => Array.from(document.querySelectorAll('.ranking .ranked-model .card-title'))
+  .map(function (h) {
+  return Array.from(h.childNodes)
+    .filter(function (n) { return n.nodeType === Node.TEXT_NODE; })
+    .map(function (n) { return n.textContent; }).join(' ').trim();
+})"""
+
+
+def ranked_names(page):
+    return page.evaluate(RANKED_NAMES_JS)
+
+
+def submit_questionnaire(page):
+    page.get_by_role("button", name="Get my recommendation").click()
+    page.wait_for_url(re.compile(r"/r/[0-9a-f-]{36}/$"))
+
+
+def test_newcomer_picks_a_preset_changes_two_answers_and_shares_the_result(
+    browser, context, page, live_server, seed, problems
+):
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    page.goto(live_server.url + "/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Open or closed AI models")
+
+    page.get_by_role("link", name="Startups & small teams").click()
+    expect(page).to_have_url(re.compile(r"/questionnaire/\?preset=startups$"))
+    expect(page.get_by_role("status").first).to_contain_text("Prefilled for “Startups & small teams”")
+
+    # Two answers that do not fit this team: it writes code, in French as well as English.
+    page.get_by_role("radio", name="Code generation or review").check()
+    page.get_by_role("checkbox", name="French").check()
+    submit_questionnaire(page)
+
+    verdict = page.get_by_role("heading", level=1).inner_text()
+    assert verdict
+    expect(page.locator(".verdict-kind")).to_contain_text("Verdict:")
+    assert page.locator(".verdict-reasons li").count() >= 1
+    names = ranked_names(page)
+    assert names, "the result recommends no model"
+    top = page.locator(".ranked-model").first
+    expect(top.get_by_role("heading", name="Why it fits")).to_be_visible()
+    assert top.locator("h4:has-text('Why it fits') + ul li").count() >= 1
+    answers = page.locator("dl.answers")
+    expect(answers).to_contain_text("Code generation or review")
+    expect(answers).to_contain_text("French")
+
+    # Copy the link: the clipboard holds the permalink, which the page also shows as text.
+    permalink = page.url
+    expect(page.locator(".permalink-text")).to_have_text(permalink)
+    page.get_by_role("button", name="Copy link").click()
+    expect(page.locator(".copy-status")).to_have_text("Link copied.")
+    assert page.evaluate("navigator.clipboard.readText()") == permalink
+
+    # Someone else opens the link: no cookies, same result.
+    other = browser.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        other_page = problems.watch(other.new_page())
+        response = other_page.goto(permalink)
+        assert response.status == 200
+        assert other.cookies() == []
+        expect(other_page.get_by_role("heading", level=1)).to_have_text(verdict)
+        assert ranked_names(other_page) == names
+
+        with other_page.expect_navigation() as navigation:
+            other_page.get_by_role("link", name="JSON", exact=True).click()
+        data = json.loads(navigation.value.text())
+    finally:
+        other.close()
+    assert data["permalink"] == permalink
+    assert data["verdict"]["headline"]["text"] == verdict
+    assert [entry["name"] for entry in data["ranking"]] == names
+    assert data["answers"]["use_case"] == "coding"
+    assert "fr" in data["answers"]["languages"]
+    assert not problems.items, f"Problems in the browser:\n{problems}"
+
+
+def test_bad_input_shows_the_error_beside_the_field_focuses_it_and_saves_nothing(page, live_server, seed, problems):
+    page.goto(live_server.url + "/questionnaire/")
+    page.get_by_role("checkbox", name="Text").uncheck()
+    # A radio answer cannot be unticked by hand; a stale page or a tampered request can lose it.
+    page.evaluate("document.querySelectorAll('input[name=deployment]').forEach(function (r) { r.checked = false; })")
+    problems.expect_status(live_server.url + "/questionnaire/", 400)
+    page.get_by_role("button", name="Get my recommendation").click()
+    page.wait_for_load_state()
+
+    summary = page.locator("#form-errors")
+    expect(summary).to_contain_text("Some answers need your attention")
+    expect(summary.get_by_role("link", name="Which inputs must the model accept?")).to_be_visible()
+    expect(summary.get_by_role("link", name="Where may the model run?")).to_be_visible()
+
+    # Each error sits inside its own question, right below the choices.
+    for key, message in (("modalities", "Choose at least one."), ("deployment", "Choose one answer.")):
+        field = page.locator(f"#div_id_{key}")
+        expect(field.locator(".invalid-feedback")).to_have_text(message)
+        expect(field.locator(".invalid-feedback")).to_be_visible()
+        expect(field.locator("fieldset")).to_have_attribute("aria-describedby", re.compile(f"id_{key}_error"))
+
+    # Focus lands on the first question with an error, scrolled into view.
+    focused = page.evaluate("[document.activeElement.name, document.activeElement.type]")
+    assert focused == ["modalities", "checkbox"]
+    expect(page.locator("#id_modalities_0")).to_be_in_viewport()
+
+    # The summary's link to the other error brings that question into view.
+    summary.get_by_role("link", name="Where may the model run?").click()
+    expect(page.locator("#id_deployment_0")).to_be_in_viewport()
+
+    assert models.Recommendation.objects.count() == 0
+    assert not problems.items, f"Problems in the browser:\n{problems}"
+
+
+FOCUS_RING_JS = """() => {
+  var el = document.activeElement;
+  var style = getComputedStyle(el);
+  var outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 1 &&
+    style.outlineColor !== 'transparent' && !/rgba\\(.*, 0\\)$/.test(style.outlineColor);
+  return {
+    tag: el.tagName.toLowerCase(), type: el.type || '', name: el.name || '', value: el.value || '',
+    label: (el.labels && el.labels[0] ? el.labels[0].textContent : el.textContent).trim().slice(0, 60),
+    ring: outline || (style.boxShadow && style.boxShadow !== 'none'),
+    onScreen: el.getBoundingClientRect().bottom > 0 && el.getBoundingClientRect().top < window.innerHeight,
+  };
+}"""
+
+
+def test_keyboard_only_completes_the_questionnaire_with_a_visible_focus_ring_everywhere(page, live_server, seed):
+    page.emulate_media(reduced_motion="reduce")  # scroll focused controls into view at once
+    page.goto(live_server.url + "/questionnaire/")
+    stops, missing = [], []
+    changed = set()
+    for _ in range(200):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUS_RING_JS)
+        stops.append(focused)
+        if not focused["ring"] or not focused["onScreen"]:
+            missing.append(focused)
+        if focused["name"] == "use_case" and "use_case" not in changed:
+            page.keyboard.press("ArrowDown")  # from the default "assistant" to "coding"
+            changed.add("use_case")
+            focused = page.evaluate(FOCUS_RING_JS)
+            assert focused["value"] == "coding" and focused["ring"], focused
+        elif focused["name"] == "languages" and focused["value"] == "ko":
+            page.keyboard.press("Space")
+            changed.add("languages")
+        elif focused["name"] == "commercial" and "commercial" not in changed:
+            page.keyboard.press("ArrowUp")  # "yes" back to "no"
+            changed.add("commercial")
+        elif focused["type"] == "submit":
+            break
+    else:
+        pytest.fail(f"Tab never reached the submit button; last stops: {stops[-5:]}")
+    assert not missing, f"Focused without a visible focus ring (or off screen): {missing}"
+    assert changed == {"use_case", "languages", "commercial"}
+    assert len(stops) > 20, stops
+
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/r/[0-9a-f-]{36}/$"))
+    answers = page.locator("dl.answers")
+    expect(answers).to_contain_text("Code generation or review")
+    expect(answers).to_contain_text("Korean")
+    saved = models.Recommendation.objects.get()
+    assert saved.answers["use_case"] == "coding"
+    assert saved.answers["languages"] == ["en", "ko"]
+    assert saved.answers["commercial"] == "no"
+
+
+def test_editor_makes_a_model_non_commercial_and_results_follow(
+    browser, page, live_server, seed, django_user_model, problems
+):
+    from django.contrib.auth.models import Group
+
+    editor = django_user_model.objects.create_user(username="editor", password="pw-for-tests-only", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editors"))
+
+    # A commercial team's result before the change.
+    page.goto(live_server.url + "/questionnaire/")
+    expect(page.get_by_role("radio", name="Yes").and_(page.locator("[name=commercial]"))).to_be_checked()
+    submit_questionnaire(page)
+    first_url = page.url
+    before = ranked_names(page)
+    top = before[0]
+
+    # The editor signs in through the admin login form and gives the top model a non-commercial licence.
+    admin = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        editor_page = admin.new_page()
+        editor_page.goto(live_server.url + "/admin/")
+        editor_page.get_by_label("Username").fill("editor")
+        editor_page.get_by_label("Password").fill("pw-for-tests-only")
+        editor_page.get_by_role("button", name="Log in").click()
+        expect(editor_page.get_by_role("heading", name="Catalogue")).to_be_visible()
+
+        editor_page.get_by_role("link", name="AI models").first.click()
+        editor_page.get_by_role("searchbox").fill(top)
+        editor_page.get_by_role("searchbox").press("Enter")
+        editor_page.locator("#result_list").get_by_role("link", name=top, exact=True).click()
+        expect(editor_page.get_by_role("heading", level=2, name=top)).to_be_visible()
+
+        editor_page.locator("#select2-id_licence-container").click()
+        editor_page.locator(".select2-search__field").fill("BY-NC")
+        editor_page.locator(".select2-results__option", has_text="Attribution-NonCommercial 4.0").click()
+        expect(editor_page.locator("#select2-id_licence-container")).to_contain_text("NonCommercial")
+        editor_page.get_by_role("button", name="Save", exact=True).click()
+        expect(editor_page.locator(".messagelist")).to_contain_text("was changed successfully")
+    finally:
+        admin.close()
+    ai_model = models.AIModel.objects.select_related("licence").get(name=top)
+    assert ai_model.licence.commercial_use == "no"
+    licence_name = ai_model.licence.name
+
+    # A new commercial-use result rules the model out, with the licence as the reason.
+    page.goto(live_server.url + "/questionnaire/")
+    submit_questionnaire(page)
+    assert top not in ranked_names(page)
+    ruled_out = page.locator("details", has=page.locator("summary", has_text="Licence forbids commercial use"))
+    ruled_out.locator("summary").click()
+    reason = ruled_out.locator("li", has_text=top)
+    expect(reason).to_contain_text(f"{licence_name} does not allow commercial use")
+
+    # The earlier permalink keeps its ranking and says the catalogue changed since.
+    page.goto(first_url)
+    assert ranked_names(page) == before
+    notice = page.get_by_role("status").filter(has_text="The catalogue has changed")
+    expect(notice).to_be_visible()
+
+    # Re-evaluating the same answers shows what changed.
+    notice.get_by_role("link", name="Re-evaluate the same answers on today's catalogue").click()
+    page.get_by_role("button", name="Re-evaluate").click()
+    page.wait_for_url(re.compile(r"/r/[0-9a-f-]{36}/$"))
+    assert page.url != first_url
+    changes = page.get_by_role("region", name="Re-evaluated on today's catalogue")
+    expect(changes).to_contain_text(f"{top} (was #1) is no longer recommended.")
+    assert top not in ranked_names(page)
+    assert not problems.items, f"Problems in the browser:\n{problems}"
+
+
+def test_compare_three_models_from_the_catalogue_highlights_the_differences(page, live_server, seed, problems):
+    page.goto(live_server.url + "/models/")
+    chosen = ["GPT-5", "Llama 3.3 70B Instruct", "Mistral Large 3 (2512)"]
+    table = page.locator("table.catalogue-table")
+    for name in chosen:
+        row = table.locator("tbody tr", has=page.get_by_role("link", name=name, exact=True))
+        row.get_by_role("checkbox").check()
+    page.get_by_role("button", name="Compare selected models").click()
+    page.wait_for_url(re.compile(r"/compare/\?m=.+&m=.+&m=.+"))
+
+    facts = page.locator("table.compare-table").first
+    headers = [text.strip() for text in facts.locator("thead th").all_inner_texts()[1:]]
+    assert headers == chosen
+
+    rows = page.locator("table.compare-table tbody tr")
+    assert rows.count() > 10
+    differing = same = 0
+    for index in range(rows.count()):
+        row = rows.nth(index)
+        values = [text.strip() for text in row.locator("td").all_inner_texts()]
+        highlighted = "row-differs" in (row.get_attribute("class") or "")
+        label = row.locator("th").inner_text()
+        assert highlighted == (len(set(values)) > 1), f"{label}: {values}"
+        if highlighted:
+            differing += 1
+            assert "(differs)" in label
+            background = row.locator("th").evaluate("el => getComputedStyle(el).backgroundColor")
+            assert background not in {"rgba(0, 0, 0, 0)", "rgb(255, 255, 255)"}, background
+        else:
+            same += 1
+    assert differing and same, (differing, same)
+    expect(page.get_by_role("img", name="Criterion scores of the compared models")).to_be_visible()
+    assert not problems.items, f"Problems in the browser:\n{problems}"
