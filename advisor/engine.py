@@ -55,7 +55,20 @@ Weights are integer points per criterion: ``BASE_WEIGHTS`` plus what each answer
 (``WEIGHTS``; only towards the criteria ``advisor.questions`` says the question weighs). A model's
 score is ``sum(weight_c * value_c) / (10 * sum(weight_c)) * 100``, from 0 to 100; a missing
 criterion score counts as 5 and is listed as a caveat. Ties break by model name, then slug
-(``TIE_BREAK``), so the ranking is a total order.
+(``TIE_BREAK``), so the ranking is a total order. This criteria-only score is what the verdict
+compares; the ranking adds the direction row below.
+
+Most criteria favour open weights by construction (``advisor.scoring``). "security" in particular
+scores who controls the security posture (self-hostable 8, closed 3), and regulated or confidential
+data and the finance sector raise its weight. For a team without ML-ops capacity that control is a
+burden rather than a benefit; the weights cannot depend on that answer (``mlops`` weighs only
+maintenance and fast-development), so the burden is carried by the "maintenance" weight (+4 for no
+ML-ops), the stance (-8) and the direction row. Checked on the seed catalogue with 2,160 answer
+mixes (confidential/regulated data x 5 sectors x 3 ML-ops levels x 4 use cases x 2 cloud
+deployments x 3 lock-in x 3 deadlines): dropping the security raises changes 2 of the 720
+verdicts for teams without ML-ops (both at a margin of exactly 0, where the stance -6 meets the
+capped gap +6), because the gap is capped; and in the ranking the stance, through the direction
+row, outweighs the criteria gap. So the weights stay as they are.
 
 Verdict
 -------
@@ -80,17 +93,47 @@ Rules, in order:
 6. Otherwise open when ``margin > 0``, closed when ``< 0`` (exactly 0: the top pick's side).
 
 Confidence: for open/closed, high when ``|margin| >= 12``, medium when ``>= 5``, else low; for
-hybrid, high when ``|margin| < 4``, medium when ``< 10``, else low. The ranking itself stays the
-weighted score, so the top model can come from the other side than the verdict: the verdict then
-says that the situation outweighs the score gap, and ``best_open`` / ``best_closed`` give each
-side's best model with its rank.
+hybrid, high when ``|margin| < 4``, medium when ``< 10``, else low. The verdict is computed from
+the criteria-only scores, never from the direction row below (no circularity). When the verdict's
+side scores lower on the criteria, a reason says that the situation outweighs that gap.
+``best_open`` / ``best_closed`` give each side's best model with its criteria-only ``score`` (what
+the verdict compared) and its ``rank`` in the ranking.
+
+Ranking
+-------
+So that the verdict and the list agree, the ranking scores every eligible model on the criteria
+plus one more weighted row, criterion ``"direction"`` ("Fits the direction of your answers"),
+when the verdict is open or closed and both sides have eligible models:
+
+- value 10 for models on the verdict's side (open: ``open-weights`` and ``fully-open``; closed:
+  ``closed-api``), 0 for the others, with a rationale saying which;
+- weight ``D = ceil(T * p / (100 - p))`` points, where ``T`` is the sum of the criterion weights
+  and ``p = min(40, 4 * pull)`` percent, ``pull`` being the stance towards the verdict's side (0,
+  so no row, when the stance points the other way or is 0). The row's share of the ranking total
+  ``T + D`` is then about ``p`` %, and it moves an on-side model ahead by about ``100 * p / (100 -
+  p)`` points. 4 % per stance point mirrors ``GAP_FACTOR`` (the verdict weighs one stance point
+  against 4 score points), so whenever the stance outweighs an uncapped score gap in the verdict,
+  the verdict side's best model also tops the ranking; at the 40 % cap (a pull of 10 or more) it
+  makes up a gap of about 66 points, while a pull of 1 or 2 (4 or 8 %) only nudges.
+
+A model's ``score`` is then ``(sum(weight_c * value_c) + D * value_direction) / (10 * (T + D)) *
+100``; its ``contributions`` hold the direction row (criterion ``"direction"``) with the criteria,
+and the ``weights`` list gains a ``"direction"`` row, so every share is of ``T + D`` and the shares
+still sum to 1. Within a side, the order is the criteria order.
+
+A hybrid verdict adds no direction row. Instead the detailed top ``TOP_N`` holds at least the best
+``HYBRID_SIDE_MIN`` (2) eligible models of each side: when the plain order leaves them out, they
+take the places of the lowest-ranked other models (so ``also_eligible`` may hold a higher score
+than the last detailed entry), and every detailed entry's first reason says which part of the plan
+it serves ("For the API part of your plan: ..." / "For the open part of your plan: ...").
 
 Result
 ------
 ``Result.as_json()`` holds ``engine_version``, ``answers`` (complete), ``verdict`` (kind,
 confidence, margin, stance, pattern, headline, reasons, best_open, best_closed,
-what_would_change), ``weights`` (per criterion: share, points, the answers that raised it, why),
-``ranking`` (the top ``TOP_N`` with contributions, reasons, obligations and caveats),
+what_would_change), ``weights`` (per criterion: share, points, the answers that raised it, why;
+plus the ``"direction"`` row when there is one), ``ranking`` (the top ``TOP_N`` with contributions,
+the direction row among them, reasons, obligations and caveats),
 ``also_eligible``, ``top_pick_change``, ``excluded`` (by name, every rule with message and
 clause), ``counts`` and ``tie_break``. ``recommend(..., what_if=False)`` skips the re-runs.
 
@@ -100,7 +143,9 @@ For every question and every other value (each single addition or removal for mu
 questions, never leaving modalities or languages empty), the engine re-runs eligibility, weights
 and the verdict on the precomputed catalogue, reporting only real flips. The two most plausible
 are kept: smallest step first (neighbouring choices of an ordered question), then the largest
-margin shift. The same re-runs give the answers that would change the top pick.
+margin shift. The same re-runs give the answers that would change the top pick, with the
+re-run's own direction row (it lifts a whole side alike, so each side's best model stays the same
+and only the comparison of the two changes).
 
 Performance
 -----------
@@ -120,7 +165,7 @@ from dataclasses import dataclass
 from itertools import compress, product
 from operator import add, sub
 
-VERSION = "1"
+VERSION = "2"
 TOP_N = 10
 
 
@@ -620,17 +665,19 @@ PLAN_REASONS = {
 }
 SCORE_AGAINST = {
     "open": gettext_noop(
-        "The best closed model (%(closed_name)s, %(closed_score)s out of 100) outscores the best open model "
-        "(%(open_name)s, %(open_score)s) on your weighted criteria, but your situation outweighs that gap."
+        "On your weighted criteria alone, the best closed model (%(closed_name)s, %(closed_score)s out of 100) "
+        "outscores the best open model (%(open_name)s, %(open_score)s), but your situation outweighs that gap, "
+        "so the ranking also counts how well each model fits that direction."
     ),
     "closed": gettext_noop(
-        "The best open model (%(open_name)s, %(open_score)s out of 100) outscores the best closed model "
-        "(%(closed_name)s, %(closed_score)s) on your weighted criteria, but your situation outweighs that gap."
+        "On your weighted criteria alone, the best open model (%(open_name)s, %(open_score)s out of 100) "
+        "outscores the best closed model (%(closed_name)s, %(closed_score)s), but your situation outweighs that gap, "
+        "so the ranking also counts how well each model fits that direction."
     ),
 }
 SCORE_REASON = gettext_noop(
-    "With your weights, the best open model (%(open_name)s) scores %(open_score)s and the best closed model "
-    "(%(closed_name)s) scores %(closed_score)s out of 100."
+    "On your weighted criteria alone, the best open model (%(open_name)s) scores %(open_score)s and the best "
+    "closed model (%(closed_name)s) scores %(closed_score)s out of 100."
 )
 RULED_OUT_REASONS = {
     "open": gettext_noop("All %(count)s closed models were ruled out by your constraints, most often: %(rules)s."),
@@ -662,6 +709,46 @@ TOP_CHANGE_MESSAGES = {
     "set": gettext_noop('If your answer to "%(question)s" were "%(answer)s", the top pick would be %(name)s.'),
     "add": gettext_noop('If you added "%(answer)s" to "%(question)s", the top pick would be %(name)s.'),
     "remove": gettext_noop('If you removed "%(answer)s" from "%(question)s", the top pick would be %(name)s.'),
+}
+# -- Fit with the direction of the answers (ranking only) -----------------------------------
+# An open or closed verdict adds one more weighted row to every eligible model's score: 10 for
+# models on the verdict's side, 0 for the others. Its share of the ranking total is
+# DIRECTION_PER_POINT percent per stance point towards the verdict's side, at most DIRECTION_CAP.
+# 4 % per point mirrors GAP_FACTOR: the verdict weighs one stance point against 4 score points,
+# and a 4 % share moves a model by about 4 points (100 * 0.04 / 0.96), so when the stance
+# outweighs the (uncapped) score gap in the verdict it also outweighs it in the ranking.
+DIRECTION = "direction"
+DIRECTION_PER_POINT = 4
+DIRECTION_CAP = 40
+DIRECTION_NAME = gettext_noop("Fits the direction of your answers")
+DIRECTION_RATIONALES = {
+    ("open", True): gettext_noop("An open model, the direction your answers point to."),
+    ("open", False): gettext_noop("A closed API model, while your answers point to open models."),
+    ("closed", True): gettext_noop("A closed API model, the direction your answers point to."),
+    ("closed", False): gettext_noop("An open-weights model, while your answers point to closed APIs."),
+}
+DIRECTION_WHY = {
+    "open": gettext_noop(
+        "Your answers point to open models, so open models gain this share: the stronger the pull, the larger it is."
+    ),
+    "closed": gettext_noop(
+        "Your answers point to closed APIs, so closed models gain this share: the stronger the pull, the larger it is."
+    ),
+}
+# A hybrid verdict adds no direction row; instead the detailed top TOP_N holds at least the best
+# HYBRID_SIDE_MIN eligible models of each side, each saying which part of the plan it serves.
+HYBRID_SIDE_MIN = 2
+PLAN_PARTS = {
+    ("start-closed", False): gettext_noop("For the API part of your plan: a closed API to start on now."),
+    ("start-closed", True): gettext_noop(
+        "For the open part of your plan: an open model to fine-tune and run when you move off the API."
+    ),
+    ("split", False): gettext_noop("For the API part of your plan: a closed API for the product."),
+    ("split", True): gettext_noop(
+        "For the open part of your plan: an open model you run yourself for sensitive workloads."
+    ),
+    ("both", False): gettext_noop("For the API part of your plan: use it where a closed API is strongest."),
+    ("both", True): gettext_noop("For the open part of your plan: use it where an open model is strongest."),
 }
 WEIGHT_BASE = gettext_noop("Base weight: none of your answers raised it.")
 WEIGHT_RAISED = gettext_noop('Raised most by your answer "%(answer)s" to "%(question)s".')
@@ -1390,6 +1477,22 @@ def _decide(answers, stance, open_score, closed_score):
     return kind, kind, margin, confidence
 
 
+def _direction_points(kind, pattern, stance, total):
+    """Weight points of the direction row: 0 unless the verdict is open or closed with both sides eligible.
+
+    The row's share of the ranking total is ``min(DIRECTION_CAP, DIRECTION_PER_POINT * pull)`` percent,
+    where ``pull`` is the stance towards the verdict's side (0 when the stance points the other way),
+    rounded up to whole points so that integer sort keys stay exact.
+    """
+    if pattern != kind:  # hybrid, one side only, or no eligible model
+        return 0
+    pull = stance if kind == "open" else -stance
+    if pull <= 0:
+        return 0
+    percent = min(DIRECTION_CAP, DIRECTION_PER_POINT * pull)
+    return -(-total * percent // (100 - percent))
+
+
 def _alternatives(answers):
     """Single-answer changes: (key, new value, label of the change, form, distance)."""
     for key in QUESTION_KEYS:
@@ -1469,7 +1572,7 @@ def _what_if(catalogue, state, kind, top):
         best_open = _side_best(catalogue, state, 0, mask, select, change)
         best_closed = _side_best(catalogue, state, 1, mask, select, change)
         stance = state.stance + _pull(key, value) - _pull(key, current)
-        new_kind, _pattern, new_margin, _confidence = _decide(
+        new_kind, new_pattern, new_margin, _confidence = _decide(
             changed,
             stance,
             None if best_open < 0 else _score(best_open, shift, total),
@@ -1478,6 +1581,12 @@ def _what_if(catalogue, state, kind, top):
         order = (distance, QUESTION_ORDER[key], CHOICES[key].index(value) if form == "set" else 0)
         if new_kind != kind:
             verdict_flips.append((order, new_margin, key, value, label, form, new_kind))
+        direction = _direction_points(new_kind, new_pattern, stance, total)
+        if direction:  # the direction row lifts every model of the verdict's side alike
+            if new_kind == "open":
+                best_open += (10 * direction) << shift
+            else:
+                best_closed += (10 * direction) << shift
         best = max(best_open, best_closed)
         if best >= 0 and top is not None and last - (best & low) != top:
             top_flips.append((order, key, value, label, form, last - (best & low)))
@@ -1604,7 +1713,6 @@ def recommend(answers, catalogue, *, what_if=True):
     select = mask.to_bytes(size, "little")
     open_order = sorted(compress(keys, (mask & catalogue.open_mask).to_bytes(size, "little")), reverse=True)
     closed_order = sorted(compress(keys, (mask & catalogue.closed_mask).to_bytes(size, "little")), reverse=True)
-    ranked = sorted(open_order + closed_order, reverse=True)
     best_open = open_order[0] if open_order else -1
     best_closed = closed_order[0] if closed_order else -1
     state = _Pass(
@@ -1622,6 +1730,8 @@ def recommend(answers, catalogue, *, what_if=True):
     open_score = None if best_open < 0 else _score(best_open, shift, total)
     closed_score = None if best_closed < 0 else _score(best_closed, shift, total)
     kind, pattern, margin, confidence = _decide(answers, state.stance, open_score, closed_score)
+    direction = _direction_points(kind, pattern, state.stance, total)
+    ranked = _ranked_keys(open_order, closed_order, kind, (10 * direction) << shift)
     eligible = [last - (key & low) for key in ranked]
     top = eligible[0] if eligible else None
 
@@ -1653,10 +1763,12 @@ def recommend(answers, catalogue, *, what_if=True):
             for _order, new_margin, key, value, label, form, new_kind in _pick(verdict_flips, margin, True)
         ],
     }
-    shares = [weight / total for weight in weights]
+    rank_total = total + direction
+    shares = [weight / rank_total for weight in weights]
     heavy = set(sorted(range(len(CRITERIA)), key=lambda c: (-weights[c], c))[:4])
+    scoring = (weights, shares, rank_total, heavy, direction, kind, pattern)
     ranking = [
-        _ranked_json(models[index], rank, answers, weights, shares, total, heavy, catalogue.criteria)
+        _ranked_json(models[index], rank, answers, scoring, catalogue.criteria)
         for rank, index in enumerate(eligible[:TOP_N], start=1)
     ]
     top_pick_change = [
@@ -1674,15 +1786,39 @@ def recommend(answers, catalogue, *, what_if=True):
     return Result(
         answers=answers,
         verdict=verdict,
-        weights=_weights_json(answers, weights, shares, catalogue.criteria),
+        weights=_weights_json(answers, weights, shares, catalogue.criteria, direction, rank_total, kind),
         ranking=ranking,
         top_pick_change=top_pick_change,
         counts={"considered": size, "eligible": len(eligible), "excluded": size - len(eligible)},
         catalogue=catalogue,
         rest=ranked[TOP_N:],
-        total=total,
+        total=rank_total,
         reasons=reasons,
     )
+
+
+def _ranked_keys(open_order, closed_order, kind, bonus):
+    """Every eligible key, in ranking order (see the module docstring, "Ranking").
+
+    ``bonus`` is what the direction row adds to the keys of the verdict's side: its weight points
+    times 10, shifted into the score bits. For a hybrid verdict the top ``TOP_N`` keep room for
+    the best ``HYBRID_SIDE_MIN`` models of each side, which take the places of the lowest others.
+    """
+    if bonus:
+        if kind == "open":
+            open_order = [key + bonus for key in open_order]
+        else:
+            closed_order = [key + bonus for key in closed_order]
+    ranked = sorted(open_order + closed_order, reverse=True)
+    if kind != "hybrid" or len(ranked) <= TOP_N:
+        return ranked
+    reserved = set(open_order[:HYBRID_SIDE_MIN]) | set(closed_order[:HYBRID_SIDE_MIN])
+    if reserved <= set(ranked[:TOP_N]):
+        return ranked
+    others = [key for key in ranked if key not in reserved][: TOP_N - len(reserved)]
+    head = sorted(reserved.union(others), reverse=True)
+    chosen = set(head)
+    return head + [key for key in ranked if key not in chosen]
 
 
 def _side_json(facts, score, eligible):
@@ -1761,7 +1897,7 @@ def _verdict_reasons(answers, kind, pattern, open_best, closed_best, open_score,
     return reasons[:3]
 
 
-def _weights_json(answers, weights, shares, criteria):
+def _weights_json(answers, weights, shares, criteria, direction, rank_total, kind):
     rows = []
     for position, (slug, name) in enumerate(criteria):
         sources = []
@@ -1787,6 +1923,18 @@ def _weights_json(answers, weights, shares, criteria):
                 "base": BASE_VECTOR[position],
                 "sources": sources,
                 "why": why,
+            }
+        )
+    if direction:
+        rows.append(
+            {
+                "criterion": DIRECTION,
+                "name": DIRECTION_NAME,
+                "weight": round(direction / rank_total, 4),
+                "points": direction,
+                "base": 0,
+                "sources": [],
+                "why": msg(DIRECTION_WHY[kind]),
             }
         )
     return rows
@@ -1955,7 +2103,9 @@ def _caveats(facts, answers, caveats, criteria):
 
 def _fit_reasons(facts, answers, contributions, heavy):
     reasons = []
-    for contribution in contributions[:3]:
+    # The direction row is explained by the verdict and the score table, not repeated here.
+    criteria_only = [c for c in contributions if c["criterion"] != DIRECTION]
+    for contribution in criteria_only[:3]:
         if contribution["value"] >= 6 and contribution["points"] > 0:
             text = FIT_HEAVY if CRITERION_INDEX[contribution["criterion"]] in heavy else FIT_SCORE
             reasons.append(msg(text, value=contribution["value"], criterion=contribution["name"]))
@@ -1979,7 +2129,8 @@ def _fit_reasons(facts, answers, contributions, heavy):
     return reasons
 
 
-def _ranked_json(facts, rank, answers, weights, shares, total, heavy, criteria):
+def _ranked_json(facts, rank, answers, scoring, criteria):
+    weights, shares, total, heavy, direction, kind, pattern = scoring
     values = facts.values
     contributions = [
         {
@@ -1992,8 +2143,25 @@ def _ranked_json(facts, rank, answers, weights, shares, total, heavy, criteria):
         }
         for position, (slug, name) in enumerate(criteria)
     ]
-    contributions.sort(key=lambda contribution: -contribution["points"])
     raw = sum(w * v for w, v in zip(weights, values, strict=True))
+    if direction:
+        on_side = facts.is_open == (kind == "open")
+        value = 10 if on_side else 0
+        raw += direction * value
+        contributions.append(
+            {
+                "criterion": DIRECTION,
+                "name": DIRECTION_NAME,
+                "value": value,
+                "weight": round(direction / total, 4),
+                "points": round(direction * value * 10 / total, 2),
+                "rationale": DIRECTION_RATIONALES[kind, on_side],
+            }
+        )
+    contributions.sort(key=lambda contribution: -contribution["points"])
+    reasons = _fit_reasons(facts, answers, contributions, heavy)
+    if kind == "hybrid":
+        reasons.insert(0, msg(PLAN_PARTS[pattern, facts.is_open]))
     obligations, caveats = _obligations(facts, answers)
     licence = facts.licence
     return {
@@ -2010,7 +2178,7 @@ def _ranked_json(facts, rank, answers, weights, shares, total, heavy, criteria):
         },
         "score": round(raw * 10 / total, 2),
         "contributions": contributions,
-        "reasons": _fit_reasons(facts, answers, contributions, heavy),
+        "reasons": reasons,
         "obligations": obligations,
         "caveats": _caveats(facts, answers, caveats, criteria),
     }

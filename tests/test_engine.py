@@ -559,6 +559,137 @@ def test_score_gap_is_capped_so_the_situation_decides():
     assert engine._decide(answers, 0, 52.0, 50.0)[2] == 0.5
 
 
+# -- The ranking follows the verdict ------------------------------------------------------------
+
+OPEN_SIDE = ("open-weights", "fully-open")
+PLAN_PART = {True: "For the open part of your plan", False: "For the API part of your plan"}
+
+
+def assert_ranking_follows_verdict(result):
+    """#1 is on the verdict's side; a hybrid shows the best of both sides, each with its part of the plan."""
+    kind = result["verdict"]["kind"]
+    ranking = result["ranking"]
+    assert ranking
+    if kind == "open":
+        assert ranking[0]["access"] in OPEN_SIDE
+    elif kind == "closed":
+        assert ranking[0]["access"] == "closed-api"
+    else:
+        everything = ranking + result["also_eligible"]
+        for is_open in (True, False):
+            side = [entry for entry in everything if (entry["access"] in OPEN_SIDE) == is_open]
+            best = sorted(side, key=lambda entry: -entry["score"])[: engine.HYBRID_SIDE_MIN]
+            shown = {entry["slug"] for entry in ranking}
+            assert {entry["slug"] for entry in best} <= shown, "the best of each side are in the detailed top"
+        for entry in ranking:
+            part = texts(entry["reasons"])[0]
+            assert part.startswith(PLAN_PART[entry["access"] in OPEN_SIDE])
+
+
+# Open models win most criteria; the closed ones win what a team without ML-ops needs less of.
+STRONG_OPEN = [model(f"open-{i}", value=8) for i in range(12)]
+WEAK_CLOSED = [closed_model(f"closed-{i}", value=6 - i) for i in range(3)]
+CLOSED_ANSWERS = {"mlops": "none", "time_to_market": "weeks", "lock_in": "high"}
+
+
+def test_closed_verdict_ranks_closed_models_first_with_a_direction_row():
+    result = run(CLOSED_ANSWERS, *STRONG_OPEN, *WEAK_CLOSED)
+
+    assert result["verdict"]["kind"] == "closed"
+    assert [entry["slug"] for entry in result["ranking"][:3]] == ["closed-0", "closed-1", "closed-2"]
+    assert_ranking_follows_verdict(result)
+    top, first_open = result["ranking"][0], entry_for(result, "open-0")
+    assert set(top) == set(first_open) == {
+        "rank", "slug", "name", "provider", "access", "licence", "score",
+        "contributions", "reasons", "obligations", "caveats",
+    }  # fmt: skip
+    row = next(c for c in top["contributions"] if c["criterion"] == "direction")
+    assert (row["name"], row["value"]) == ("Fits the direction of your answers", 10)
+    assert row["rationale"] == "A closed API model, the direction your answers point to."
+    other = next(c for c in first_open["contributions"] if c["criterion"] == "direction")
+    assert (other["value"], other["points"]) == (0, 0)
+    assert other["rationale"] == "An open-weights model, while your answers point to closed APIs."
+    for entry in (top, first_open):
+        assert sum(c["points"] for c in entry["contributions"]) == pytest.approx(entry["score"], abs=0.1)
+        assert {c["criterion"] for c in entry["contributions"]} == {*engine.CRITERIA, "direction"}
+    weights = {row["criterion"]: row for row in result["weights"]}
+    assert weights["direction"]["weight"] == row["weight"]
+    assert sum(row["weight"] for row in result["weights"]) == pytest.approx(1, abs=0.001)
+    assert json.loads(json.dumps(result)) == result
+
+
+def test_verdict_is_computed_without_the_direction_row():
+    result = run(CLOSED_ANSWERS, *STRONG_OPEN, *WEAK_CLOSED)
+    verdict = result["verdict"]
+
+    # Criteria only: the open models score 80 and the best closed one 60, whatever the ranking shows.
+    assert (verdict["best_open"]["score"], verdict["best_closed"]["score"]) == (80, 60)
+    assert verdict["margin"] == verdict["stance"] + (80 - 60) * engine.GAP_FACTOR
+    assert verdict["best_closed"]["rank"] == 1
+    assert verdict["best_open"]["rank"] == 4
+    assert "On your weighted criteria alone, the best open model" in texts(verdict["reasons"])[-1]
+
+
+def test_open_verdict_ranks_open_models_first():
+    answers = {"mlops": "strong", "transparency": "high", "use_case": "research"}
+    closed = [closed_model(f"closed-{i}", value=9) for i in range(3)]
+    result = run(answers, model("open-a", value=6), model("open-b", value=5), *closed)
+
+    assert result["verdict"]["kind"] == "open"
+    assert [entry["slug"] for entry in result["ranking"][:2]] == ["open-a", "open-b"]
+    row = next(c for c in entry_for(result, "closed-0")["contributions"] if c["criterion"] == "direction")
+    assert row["rationale"] == "A closed API model, while your answers point to open models."
+
+
+@pytest.mark.parametrize(("stance", "percent"), [(-1, 4), (-2, 8), (-5, 20), (-10, 40), (-15, 40), (-30, 40)])
+def test_direction_share_grows_with_the_stance_up_to_a_cap(stance, percent):
+    total = 45
+    points = engine._direction_points("closed", "closed", stance, total)
+
+    assert points / (total + points) == pytest.approx(percent / 100, abs=0.012)
+    assert points / (total + points) >= percent / 100
+
+
+@pytest.mark.parametrize(
+    ("kind", "pattern", "stance"),
+    [
+        ("closed", "closed", 0),
+        ("closed", "closed", 3),  # the score gap, not the stance, made it closed
+        ("open", "open", -4),
+        ("hybrid", "start-closed", -9),
+        ("closed", "one-side", -20),  # every eligible model is closed anyway
+        ("open", "none", 10),
+    ],
+)
+def test_no_direction_row_without_a_stance_towards_a_contested_verdict(kind, pattern, stance):
+    assert engine._direction_points(kind, pattern, stance, 40) == 0
+
+
+def test_only_one_side_eligible_keeps_the_plain_scores():
+    result = run({"deployment": "air-gapped", "mlops": "none"}, OPEN_A, CLOSED_A)
+
+    assert result["ranking"][0]["score"] == 70
+    assert "direction" not in {c["criterion"] for c in result["ranking"][0]["contributions"]}
+    assert "direction" not in {row["criterion"] for row in result["weights"]}
+
+
+def test_hybrid_shows_the_best_two_of_each_side_with_their_part_of_the_plan():
+    answers = {"mlops": "none", "time_to_market": "weeks", "lock_in": "low"}
+    result = run(answers, *STRONG_OPEN, *WEAK_CLOSED)
+
+    assert (result["verdict"]["kind"], result["verdict"]["pattern"]) == ("hybrid", "start-closed")
+    slugs = [entry["slug"] for entry in result["ranking"]]
+    assert len(slugs) == engine.TOP_N
+    assert slugs[-2:] == ["closed-0", "closed-1"]
+    assert "direction" not in {c["criterion"] for c in result["ranking"][0]["contributions"]}
+    assert texts(entry_for(result, "closed-0")["reasons"])[0] == (
+        "For the API part of your plan: a closed API to start on now."
+    )
+    assert texts(result["ranking"][0]["reasons"])[0].startswith("For the open part of your plan")
+    assert [entry["rank"] for entry in result["also_eligible"]] == list(range(11, 16))
+    assert_ranking_follows_verdict(result)
+
+
 # -- What would change it ---------------------------------------------------------------------
 
 WHAT_IF_ANSWERS = [
@@ -620,9 +751,12 @@ def test_fast_what_if_matches_re_running_the_whole_engine(monkeypatch):
     monkeypatch.setattr(engine, "_what_if", spy)
     catalogue = engine.prepare(synthetic_snapshot(120, seed=7))
     rng = random.Random(11)
-    for _ in range(6):
-        answers = engine.normalise(random_answers(rng))
+    # Random answers rarely give a contested open or closed verdict; the presets do (a direction row).
+    answer_sets = [random_answers(rng) for _ in range(6)] + [preset["answers"] for preset in PRESETS.values()]
+    directions = 0
+    for answers in map(engine.normalise, answer_sets):
         base = engine.recommend(answers, catalogue, what_if=False)
+        directions += any(row["criterion"] == "direction" for row in base.weights)
         state_kind = base.verdict["kind"]
         top = base.ranking[0]["slug"] if base.ranking else None
         expected_verdicts, expected_tops = set(), set()
@@ -637,6 +771,7 @@ def test_fast_what_if_matches_re_running_the_whole_engine(monkeypatch):
         flips = captured[-1]
         assert {(flip[2], flip[3]) for flip in flips[0]} == expected_verdicts
         assert {(flip[1], flip[2]) for flip in flips[1]} == expected_tops
+    assert directions >= 2
 
 
 # -- Messages ------------------------------------------------------------------------------------
@@ -750,6 +885,35 @@ def test_preset_gets_the_articles_verdict(slug, kind):
 
     assert result["verdict"]["kind"] == kind
     assert result["ranking"]
+
+
+PRESET_CASES = [*EXPECTED, "startups-hybrid"]
+
+
+def preset_answers(slug):
+    if slug == "startups-hybrid":
+        return PRESETS["startups"]["answers"] | {"lock_in": "low", "customisation": "fine-tune"}
+    return PRESETS[slug]["answers"]
+
+
+@pytest.mark.parametrize("slug", PRESET_CASES)
+@pytest.mark.parametrize("catalogue", ["representative", "synthetic"])
+def test_preset_ranking_starts_on_the_verdicts_side(slug, catalogue):
+    prepared = representative_catalogue() if catalogue == "representative" else synthetic_catalogue()
+    result = engine.recommend(preset_answers(slug), prepared).as_json()
+
+    if catalogue == "representative":
+        assert result["verdict"]["kind"] == EXPECTED.get(slug, "hybrid")
+    assert_ranking_follows_verdict(result)
+
+
+_SYNTHETIC = []
+
+
+def synthetic_catalogue():
+    if not _SYNTHETIC:
+        _SYNTHETIC.append(engine.prepare(synthetic_snapshot(500, seed=5)))
+    return _SYNTHETIC[0]
 
 
 def test_startups_wanting_independence_and_fine_tuning_go_hybrid():

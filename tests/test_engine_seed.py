@@ -8,6 +8,7 @@ from django.core.management import call_command
 
 from advisor import engine
 from advisor.catalogue import catalogue_snapshot
+from tests.test_engine import PLAN_PART, assert_ranking_follows_verdict
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -40,6 +41,36 @@ def test_preset_gets_the_articles_verdict_on_the_seed_catalogue(seed, slug, kind
     assert result["ranking"], "the seed catalogue ranks at least one model"
     assert len(result["verdict"]["reasons"]) >= 2
     json.dumps(result)
+
+
+VARIANTS = {
+    "startups-hybrid": ("startups", {"lock_in": "low", "customisation": "fine-tune"}, "hybrid"),
+    # The lead's report: defaults with no ML-ops said "closed" above a list of open models.
+    "defaults-no-mlops": (None, {"mlops": "none"}, "closed"),
+}
+
+
+@pytest.mark.parametrize("case", [*EXPECTED, *VARIANTS])
+def test_seed_ranking_starts_on_the_verdicts_side(seed, case):
+    catalogue, presets = seed
+    if case in EXPECTED:
+        answers, kind = presets[case], EXPECTED[case]
+    else:
+        base, changes, kind = VARIANTS[case]
+        answers = (presets[base] if base else {}) | changes
+    result = engine.recommend(answers, catalogue).as_json()
+
+    assert result["verdict"]["kind"] == kind
+    assert_ranking_follows_verdict(result)
+    if kind == "closed":
+        assert result["verdict"]["best_closed"]["rank"] == 1
+    if kind == "hybrid":
+        parts = {engine_text(entry["reasons"][0]).split(":")[0] for entry in result["ranking"]}
+        assert parts == set(PLAN_PART.values())
+
+
+def engine_text(message):
+    return message["msgid"] % message["params"]
 
 
 def test_startups_wanting_independence_and_fine_tuning_go_hybrid_on_the_seed_catalogue(seed):
