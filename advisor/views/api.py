@@ -70,7 +70,7 @@ def api_recommendations(request):
         return _error(413, _("The request body is too large."))
     try:
         payload = json.loads(request.body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: [[[[...]]]] nested too deep
         return _error(400, _("The request body is not valid JSON."))
     if not isinstance(payload, dict) or set(payload) != {"answers"}:
         return _error(400, _("Send an object with exactly one key, “answers”."))
