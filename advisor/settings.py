@@ -82,7 +82,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "advisor.middleware.StaticFilesMiddleware",  # WhiteNoise, immutable files cached a year
     "advisor.middleware.RequestLogMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -134,6 +134,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
     }
+    if env_bool("DJANGO_SQLITE_DEFAULT_OPTIONS"):
+        # Django's own defaults (rollback journal, deferred transactions, 5 s
+        # timeout), only to show what the options above prevent: under
+        # concurrent writers, "database is locked" (tests/test_concurrency.py).
+        DATABASES["default"]["OPTIONS"] = {}
     DATABASES["default"]["CONN_MAX_AGE"] = 0 if env_bool("DJANGO_SQLITE_NO_PERSIST") else 60
 if os.environ.get("DJANGO_TEST_DB_NAME"):
     # Lets several test runs share one PostgreSQL server without colliding.
@@ -164,7 +169,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# collectstatic writes here; tests and the benchmark point it at a temporary directory.
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
