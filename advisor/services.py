@@ -58,9 +58,12 @@ _prepared = {}
 
 def catalogue_prepared():
     """Return ``(fingerprint, prepared catalogue)``, prepared once per catalogue version per process."""
-    fingerprint, snapshot = catalogue.catalogue_load()
+    # The fingerprint first (one query): the cached snapshot is unpickled from
+    # the cache on every get, which costs more than the engine run at 500 models.
+    fingerprint = catalogue.current_fingerprint()
     prepared = _prepared.get(fingerprint)
     if prepared is None:
+        fingerprint, snapshot = catalogue.catalogue_load()
         prepared = engine.prepare(snapshot)
         _prepared.clear()  # keep only the current catalogue in memory
         _prepared[fingerprint] = prepared
