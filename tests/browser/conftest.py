@@ -60,6 +60,19 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Run the browser tests last.
+
+    pytest-django puts transactional tests after the others, but pytest then
+    groups tests by pytest-playwright's session-scoped browser parameter and
+    undoes that; the flush after a browser test would then empty the tables
+    (the Editors group) under the ordinary tests that follow.
+    """
+    here = Path(__file__).parent
+    items.sort(key=lambda item: here in Path(item.path).parents)
+
+
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": DESKTOP, "locale": "en-GB"}

@@ -23,6 +23,26 @@ def ranked_names(page):
     return page.evaluate(RANKED_NAMES_JS)
 
 
+def editors_group():
+    """The Editors group with the permissions its data migration gives it.
+
+    ``serialized_rollback`` normally restores it after earlier flushes; making
+    it again if needed keeps this journey independent of what ran before.
+    """
+    from importlib import import_module
+
+    from django.contrib.auth.models import Group, Permission
+
+    migration = import_module("advisor.migrations.0002_create_editors_group")
+    codenames = [
+        f"{action}_{model}" for model in migration.CATALOGUE_MODELS for action in ("add", "change", "delete", "view")
+    ]
+    group, created = Group.objects.get_or_create(name="Editors")
+    if created:
+        group.permissions.set(Permission.objects.filter(content_type__app_label="advisor", codename__in=codenames))
+    return group
+
+
 def submit_questionnaire(page):
     page.get_by_role("button", name="Get my recommendation").click()
     page.wait_for_url(re.compile(r"/r/[0-9a-f-]{36}/$"))
@@ -179,10 +199,8 @@ def test_keyboard_only_completes_the_questionnaire_with_a_visible_focus_ring_eve
 def test_editor_makes_a_model_non_commercial_and_results_follow(
     browser, page, live_server, seed, django_user_model, problems
 ):
-    from django.contrib.auth.models import Group
-
     editor = django_user_model.objects.create_user(username="editor", password="pw-for-tests-only", is_staff=True)
-    editor.groups.add(Group.objects.get(name="Editors"))
+    editor.groups.add(editors_group())
 
     # A commercial team's result before the change.
     page.goto(live_server.url + "/questionnaire/")
