@@ -1,11 +1,30 @@
+import importlib
+
 import pytest
 from django.contrib.auth.models import Group
+
+
+def editors_group():
+    """The Editors group as the data migration makes it.
+
+    A transactional test's flush empties tables that migrations filled, so
+    re-run the migration's own function rather than trusting it survived.
+    """
+    from django.contrib.auth.models import Permission
+
+    migration = importlib.import_module("advisor.migrations.0002_create_editors_group")
+    group, created = Group.objects.get_or_create(name="Editors")
+    if created:
+        codenames = [f"{a}_{m}" for m in migration.CATALOGUE_MODELS for a in ("add", "change", "delete", "view")]
+        codenames.append("view_recommendation")
+        group.permissions.set(Permission.objects.filter(content_type__app_label="advisor", codename__in=codenames))
+    return group
 
 
 @pytest.fixture
 def editor(db, django_user_model):
     user = django_user_model.objects.create_user(username="ed", password="pw-for-tests-only", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
+    user.groups.add(editors_group())
     return user
 
 

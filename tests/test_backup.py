@@ -17,7 +17,7 @@ from django.test import Client
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from advisor import models
+from advisor import catalogue, models, questions, services
 from advisor.management.backup import backed_up_models
 from tests.conftest import catalogue_create
 
@@ -25,30 +25,17 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 def recommendations_create():
+    """Real results, made by the engine on the test catalogue, a few days old."""
     created = timezone.now() - datetime.timedelta(days=3)
-    results = [
-        {"verdict": "open", "ranking": [{"slug": "model-0000", "name": "Model 0000", "score": 8.5}], "excluded": []},
-        {
-            "verdict": "closed",
-            "ranking": [],
-            "excluded": [
-                {"slug": "model-0001", "name": "Model 0001", "reasons": [{"rule": "gpu", "text": "Needs GPUs"}]}
-            ],
-            "notes": ["Ünïcode — “quotes” & <angle brackets>"],
-        },
-        {"verdict": "hybrid", "ranking": [], "excluded": [], "weights": {"cost-at-scale": 0.25, "capability": 1}},
-    ]
-    return [
-        models.Recommendation.objects.create(
-            code=uuid.uuid4(),
-            answers={"team_size": "small", "free_text": f"answer {n} with ünïcode", "regions": ["eu", "us"]},
-            result=result,
-            catalogue_fingerprint="f" * 64,
-            engine_version="1.0",
-            created=created + datetime.timedelta(minutes=n),
-        )
-        for n, result in enumerate(results)
-    ]
+    catalogue.catalogue_refresh()
+    variants = [{}, {"deployment": "on-premises", "commercial": "no"}, {"mlops": "none", "time_to_market": "weeks"}]
+    made = []
+    for n, overrides in enumerate(variants):
+        recommendation = services.recommendation_create(answers={**questions.default_answers(), **overrides})
+        recommendation.created = created + datetime.timedelta(minutes=n)
+        recommendation.save(update_fields=["created"])
+        made.append(recommendation)
+    return made
 
 
 def content():
