@@ -12,6 +12,18 @@ class AdvisorConfig(AppConfig):
         from advisor import catalogue, models
 
         catalogue_changed = catalogue.catalogue_changed
-        for model in (models.Provider, models.Licence, models.AIModel, models.Criterion, models.Score):
+        catalogue_models = (
+            models.Provider,
+            models.Licence,
+            models.AIModel,
+            models.Criterion,
+            models.Score,
+            models.Source,
+            models.AudiencePreset,
+        )
+        for model in catalogue_models:
             post_save.connect(catalogue_changed, sender=model, dispatch_uid=f"catalogue-{model.__name__}-save")
             post_delete.connect(catalogue_changed, sender=model, dispatch_uid=f"catalogue-{model.__name__}-delete")
+        post_delete.connect(
+            catalogue.revision_bump, sender=models.Recommendation, dispatch_uid="catalogue-Recommendation-delete"
+        )

@@ -12,6 +12,7 @@ import json
 
 from django.core.cache import cache
 from django.db import transaction
+from django.utils import timezone
 
 from advisor import models
 
@@ -107,12 +108,33 @@ def fingerprint_of(snapshot):
 
 
 def catalogue_refresh():
-    """Recompute and store the fingerprint of the published catalogue."""
+    """Recompute and store the fingerprint of the published catalogue.
+
+    Every call also moves the catalogue revision (``updated_at``) on, even
+    when the published fingerprint stays the same: a draft edit changes what
+    editors see, and cached pages are keyed on the revision.
+    """
     snapshot = catalogue_snapshot()
     fingerprint = fingerprint_of(snapshot)
-    models.CatalogueState.objects.update_or_create(pk=1, defaults={"fingerprint": fingerprint})
+    models.CatalogueState.objects.update_or_create(
+        pk=1, defaults={"fingerprint": fingerprint, "updated_at": timezone.now()}
+    )
     cache.set(f"catalogue:{fingerprint}", snapshot, timeout=None)
     return fingerprint, snapshot
+
+
+def current_state():
+    """``(fingerprint, revision)`` of the catalogue in one query.
+
+    The revision changes after every catalogue edit (drafts included), so it
+    is the part of a cache key that keeps a rendered catalogue page fresh.
+    """
+    row = models.CatalogueState.objects.filter(pk=1).values_list("fingerprint", "updated_at").first()
+    if row is None:
+        catalogue_refresh()
+        row = models.CatalogueState.objects.filter(pk=1).values_list("fingerprint", "updated_at").get()
+    fingerprint, updated_at = row
+    return fingerprint, updated_at.isoformat()
 
 
 def current_fingerprint():
@@ -132,7 +154,14 @@ def catalogue_load():
     fingerprint = current_fingerprint()
     snapshot = cache.get(f"catalogue:{fingerprint}")
     if snapshot is None:
-        fingerprint, snapshot = catalogue_refresh()
+        # Evicted or a new process: rebuild it, but write the state (and so
+        # move the revision on, emptying every process's page cache) only
+        # when the catalogue really differs from the stored fingerprint.
+        snapshot = catalogue_snapshot()
+        if fingerprint_of(snapshot) == fingerprint:
+            cache.set(f"catalogue:{fingerprint}", snapshot, timeout=None)
+        else:
+            fingerprint, snapshot = catalogue_refresh()
     return fingerprint, snapshot
 
 
@@ -161,3 +190,16 @@ def schedule_refresh():
 def catalogue_changed(sender, **kwargs):
     """Signal receiver for saves and deletes of catalogue rows."""
     schedule_refresh()
+
+
+def _bump_revision():
+    models.CatalogueState.objects.filter(pk=1).update(updated_at=timezone.now())
+
+
+def revision_bump(sender, **kwargs):
+    """Signal receiver: move the revision on (after commit) without touching the fingerprint.
+
+    For rows that cached pages show but the published catalogue does not
+    contain, such as a deleted result behind a cached permalink.
+    """
+    transaction.on_commit(_bump_revision)

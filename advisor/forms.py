@@ -1,7 +1,7 @@
 """The questionnaire form, built from ``advisor.questions``."""
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
+from crispy_forms.layout import HTML, Div, Fieldset, Layout
 from django import forms
 from django.utils.html import format_html
 from django.utils.translation import gettext
@@ -44,13 +44,15 @@ class QuestionnaireForm(forms.Form):
         super().__init__(*args, **kwargs)
         for question in questions.QUESTIONS:
             self.fields[question.key] = _field_for(question)
+        # The template writes the <form> tag, the CSRF token and the submit
+        # button itself: crispy renders only the fields, which carry nothing
+        # personal and so can be cached (see questionnaire_form.html).
         self.helper = FormHelper()
-        self.helper.form_method = "post"
-        self.helper.form_id = "questionnaire"
-        optional = [key for key, field in self.fields.items() if not field.required]
-        # The progress count in static/js/app.js leaves out questions that need no answer.
-        self.helper.attrs = {"novalidate": "", "data-optional": " ".join(optional)}
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
         self.helper.layout = Layout(*self._sections())
+        # The progress count in static/js/app.js leaves out questions that need no answer.
+        self.optional_keys = " ".join(key for key, field in self.fields.items() if not field.required)
 
     def _sections(self):
         total = len(questions.SECTIONS)
@@ -70,7 +72,6 @@ class QuestionnaireForm(forms.Form):
                 css_id=f"section-{section}",
                 css_class="questionnaire-section",
             )
-        yield Div(Submit("submit", _("Get my recommendation"), css_class="btn-lg"), css_class="mt-4")
 
     def to_answers(self):
         """The validated answers as plain data: a str per single question, a sorted list per multiple one."""

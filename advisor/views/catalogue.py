@@ -10,7 +10,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from advisor import browse, models, questions, vocab
+from advisor import browse, catalogue, models, pagecache, questions, vocab
 
 PUBLISHED = vocab.EditorialStatus.PUBLISHED
 LICENCE_MODELS_SHOWN = 100
@@ -23,8 +23,27 @@ def visible_models(request):
     return models.AIModel.objects.published()
 
 
+def _cached_page(name, request, view):
+    """Serve ``view(request)`` from the page cache.
+
+    The key is the catalogue revision (which moves on after every catalogue
+    edit), the language, the normalised query and whether the visitor is
+    staff (editors see drafts): one query for the revision on a hit.
+    """
+    _, revision = catalogue.current_state()
+    cache_key = pagecache.key(name, revision, request.user.is_staff, pagecache.query_parts(request))
+    response = pagecache.get(request, cache_key)
+    if response is None:
+        response = pagecache.store(request, cache_key, view(request))
+    return response
+
+
 @require_safe
 def model_list(request):
+    return _cached_page("model-list", request, _model_list)
+
+
+def _model_list(request):
     providers = (
         models.Provider.objects.filter(models__status=PUBLISHED).distinct().order_by("name").values_list("slug", "name")
     )
@@ -108,6 +127,10 @@ def criteria(request):
 
 @require_safe
 def compare(request):
+    return _cached_page("compare", request, _compare)
+
+
+def _compare(request):
     form = browse.CompareForm(request.GET)
     context = {"compare_min": browse.COMPARE_MIN, "compare_max": browse.COMPARE_MAX, "errors": []}
     status = 200

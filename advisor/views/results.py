@@ -1,5 +1,7 @@
 """The questionnaire, saved results (permalinks) and the re-evaluation of a result."""
 
+import hashlib
+import json
 import uuid
 
 from django.contrib import messages
@@ -10,7 +12,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from advisor import catalogue, forms, models, presenters, questions, ratelimit, services
+from advisor import catalogue, forms, models, pagecache, presenters, questions, ratelimit, services
 
 
 def _see_other(recommendation):
@@ -31,10 +33,14 @@ def questionnaire(request):
             return _see_other(recommendation)
         status = 400
     else:
-        form = forms.QuestionnaireForm(initial=_initial_answers(request))
+        initial = _initial_answers(request)
+        form = forms.QuestionnaireForm(initial=initial)
         status = 200
     presets = models.AudiencePreset.objects.only("slug", "name")
     context = {"form": form, "sections": questions.SECTIONS, "presets": presets}
+    if not form.is_bound:
+        # The rendered fields are cached per initial answers (and language, in the template).
+        context["fields_key"] = hashlib.sha256(json.dumps(initial, sort_keys=True).encode()).hexdigest()
     return render(request, "advisor/questionnaire_form.html", context, status=status)
 
 
@@ -85,13 +91,27 @@ def recommendation_detail(request, code):
     result's code plus the current catalogue fingerprint, and a revalidation
     costs one query.
     """
-    fingerprint = catalogue.current_fingerprint()
+    fingerprint, revision = catalogue.current_state()
     etag = _etag(code, fingerprint)
     if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
         response = HttpResponseNotModified()
         response["ETag"] = etag
         _permalink_headers(response)
         return response
+    # The rendered page is kept per ETag (code + fingerprint) and language, per
+    # host (the page names its absolute permalink) and per revision, which also
+    # moves on when a result is deleted.
+    cache_key = pagecache.key("permalink", etag, revision, request.scheme, request.get_host())
+    response = pagecache.get(request, cache_key)
+    if response is None:
+        response = _permalink_render(request, code, fingerprint)
+        pagecache.store(request, cache_key, response)
+    response["ETag"] = etag
+    _permalink_headers(response)
+    return response
+
+
+def _permalink_render(request, code, fingerprint):
     recommendation = get_object_or_404(models.Recommendation, code=code)
     result = presenters.with_text(recommendation.result)
     context = {
@@ -104,10 +124,7 @@ def recommendation_detail(request, code):
         "weights": sorted(result.get("weights", []), key=lambda w: -w["weight"]),
         "excluded_groups": presenters.excluded_groups(result.get("excluded", []), presenters.rule_titles()),
     }
-    response = render(request, "advisor/recommendation_detail.html", context)
-    response["ETag"] = etag
-    _permalink_headers(response)
-    return response
+    return render(request, "advisor/recommendation_detail.html", context)
 
 
 def _permalink_headers(response):

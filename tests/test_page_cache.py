@@ -1,0 +1,158 @@
+"""Rendered pages kept in the per-process cache are never stale and never personal."""
+
+import re
+
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.core.cache.utils import make_template_fragment_key
+from django.db import connection
+from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from advisor import catalogue, models
+from tests.test_results_views import code_of, form_data
+
+
+def csrf_value(response):
+    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.content.decode())
+    assert match, "no CSRF token in the page"
+    return match.group(1)
+
+
+class PermalinkCacheTests(TestCase):
+    fixtures = ["catalogue.json", "presets.json"]
+
+    def setUp(self):
+        cache.clear()
+        response = self.client.post(reverse("advisor:questionnaire"), form_data())
+        assert response.status_code == 303
+        self.recommendation = models.Recommendation.objects.get(code=code_of(response))
+        self.url = self.recommendation.get_absolute_url()
+
+    def test_a_cached_permalink_is_byte_identical_to_a_fresh_render_and_costs_one_query(self):
+        fresh = self.client.get(self.url)
+        with CaptureQueriesContext(connection) as queries:
+            cached = self.client.get(self.url)
+        assert len(queries) == 1
+        assert cached.status_code == 200
+        assert cached.content == fresh.content
+        for header in ("ETag", "Cache-Control", "Vary", "X-Robots-Tag", "Referrer-Policy", "Content-Type"):
+            assert cached[header] == fresh[header], header
+        cache.clear()
+        assert self.client.get(self.url).content == cached.content
+
+    def test_a_cached_permalink_says_the_catalogue_changed_after_an_edit(self):
+        self.assertNotContains(self.client.get(self.url), "The catalogue has changed")
+        self.client.get(self.url)  # now from the cache
+        top = models.AIModel.objects.get(slug=self.recommendation.result["ranking"][0]["slug"])
+        top.name = "Renamed by an editor"
+        top.save()
+        catalogue.catalogue_refresh()  # what the on-commit signal does after a real edit
+        after = self.client.get(self.url)
+        self.assertContains(after, "The catalogue has changed since this result was computed")
+        self.assertNotContains(after, "Renamed by an editor")
+
+    def test_an_unknown_code_is_still_not_found(self):
+        url = reverse("advisor:recommendation-detail", args=["00000000-0000-4000-8000-000000000000"])
+        assert self.client.get(url).status_code == 404
+        assert self.client.get(url).status_code == 404
+
+    def test_a_deleted_result_is_not_served_from_the_cache(self):
+        self.client.get(self.url)
+        with self.captureOnCommitCallbacks(execute=True):
+            self.recommendation.delete()
+        assert self.client.get(self.url).status_code == 404
+
+
+class QuestionnaireCacheTests(TestCase):
+    fixtures = ["catalogue.json", "presets.json"]
+
+    def test_every_session_gets_its_own_csrf_token_when_the_fields_come_from_the_cache(self):
+        cache.clear()
+        first = self.client_class(enforce_csrf_checks=True)
+        second = self.client_class(enforce_csrf_checks=True)
+        first_page = first.get(reverse("advisor:questionnaire"))
+        fields_key = first_page.context["fields_key"]
+        assert cache.get(make_template_fragment_key("questionnaire_fields", [fields_key, "en"]))
+        second_page = second.get(reverse("advisor:questionnaire"))
+        assert second_page.context["fields_key"] == fields_key
+        assert first_page.content.count(b"csrfmiddlewaretoken") == 1
+        assert second.cookies["csrftoken"].value != first.cookies["csrftoken"].value
+        # The token in the second visitor's page works for that visitor, and not for the first.
+        token = csrf_value(second_page)
+        data = {**form_data(), "csrfmiddlewaretoken": token}
+        assert first.post(reverse("advisor:questionnaire"), data).status_code == 403
+        response = second.post(reverse("advisor:questionnaire"), data)
+        assert response.status_code == 303
+        self.assertContains(second_page, "Step 1 of 4")
+        self.assertContains(second_page, 'id="questionnaire"')
+
+    def test_prefilled_answers_are_not_shared_with_the_blank_questionnaire(self):
+        blank = self.client.get(reverse("advisor:questionnaire"))
+        preset = self.client.get(reverse("advisor:questionnaire"), {"preset": "enterprise-it"})
+        assert blank.context["fields_key"] != preset.context["fields_key"]
+        again = self.client.get(reverse("advisor:questionnaire"))
+        assert csrf_value(again)
+        body = re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", again.content)
+        assert body == re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", blank.content)
+
+    def test_a_form_with_errors_is_rendered_afresh(self):
+        data = form_data()
+        del data["deployment"]
+        response = self.client.post(reverse("advisor:questionnaire"), data)
+        self.assertContains(response, "Choose one answer.", status_code=400)
+        self.assertContains(response, "Some answers need your attention", status_code=400)
+
+
+class CatalogueCacheTests(TestCase):
+    fixtures = ["catalogue.json", "presets.json"]
+
+    def setUp(self):
+        cache.clear()
+        self.ai_model = models.AIModel.objects.published().order_by("name").first()
+        self.editor = get_user_model().objects.create_user(username="ed", password="pw-for-tests-only", is_staff=True)
+
+    def test_a_cached_models_list_shows_an_editors_edit(self):
+        url = reverse("advisor:model-list") + "?sort=name"
+        first = self.client.get(url)
+        self.assertContains(first, self.ai_model.name)
+        assert self.client.get(url).content == first.content
+        with self.captureOnCommitCallbacks(execute=True):  # the signals a real edit sends
+            self.ai_model.name = "Aaa Renamed by an editor"
+            self.ai_model.save()
+        self.assertContains(self.client.get(url), self.ai_model.name)
+
+    def test_a_draft_edit_moves_the_revision_on(self):
+        _, before = catalogue.current_state()
+        with self.captureOnCommitCallbacks(execute=True):
+            models.AIModel.objects.filter(pk=self.ai_model.pk).update(status="draft")
+            self.ai_model.refresh_from_db()
+            self.ai_model.save()
+        fingerprint, after = catalogue.current_state()
+        assert after != before
+        assert fingerprint == catalogue.fingerprint_of(catalogue.catalogue_snapshot())
+
+    def assert_saving_moves_the_revision_on(self, instance):
+        _, before = catalogue.current_state()
+        with self.captureOnCommitCallbacks(execute=True):
+            instance.save()
+        assert catalogue.current_state()[1] != before
+
+    def test_a_source_edit_moves_the_revision_on(self):
+        self.assert_saving_moves_the_revision_on(models.Source.objects.first())
+
+    def test_a_preset_edit_moves_the_revision_on(self):
+        self.assert_saving_moves_the_revision_on(models.AudiencePreset.objects.first())
+
+    def test_staff_and_public_pages_are_kept_apart(self):
+        with self.captureOnCommitCallbacks(execute=True):
+            self.ai_model.status = "draft"
+            self.ai_model.save()
+        others = models.AIModel.objects.published().order_by("name").values_list("slug", flat=True)[:1]
+        url = reverse("advisor:compare") + f"?m={self.ai_model.slug}&m={others[0]}"
+        assert self.client.get(url).status_code == 400  # a draft: unknown to the public
+        self.client.force_login(self.editor)
+        assert self.client.get(url).status_code == 200
+        self.client.logout()
+        assert self.client.get(url).status_code == 400
