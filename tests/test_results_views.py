@@ -52,6 +52,12 @@ class QuestionnaireTests(TestCase):
             assert form.initial[key] == value, key
         self.assertContains(response, preset.name)
 
+    def test_head_answers_like_get_and_saves_nothing(self):
+        response = self.client.head(reverse("advisor:questionnaire"))
+        assert response.status_code == 200
+        assert response.content == b""
+        assert models.Recommendation.objects.count() == 0
+
     def test_unknown_preset_says_so_and_starts_blank(self):
         response = self.client.get(reverse("advisor:questionnaire"), {"preset": "<script>nope"})
         assert response.status_code == 200

@@ -22,7 +22,7 @@ def _see_other(recommendation):
     return response
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def questionnaire(request):
     if request.method == "POST":
         form = forms.QuestionnaireForm(request.POST)
