@@ -165,6 +165,8 @@ from dataclasses import dataclass
 from itertools import compress, product
 from operator import add, sub
 
+from advisor import scoring
+
 VERSION = "2"
 TOP_N = 10
 
@@ -180,21 +182,7 @@ def msg(msgid, **params):
 
 TIE_BREAK = gettext_noop("Models with the same score are listed by name, then by slug.")
 
-CRITERIA = (
-    "transparency",
-    "control",
-    "customisation",
-    "maintenance",
-    "code-access",
-    "fine-tuning",
-    "security",
-    "fast-development",
-    "usage-clarity",
-    "cost-at-scale",
-    "data-privacy",
-    "capability",
-    "lock-in",
-)
+CRITERIA = scoring.CRITERIA
 CRITERION_INDEX = {slug: index for index, slug in enumerate(CRITERIA)}
 MISSING_SCORE = 5
 

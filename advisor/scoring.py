@@ -65,8 +65,8 @@ from __future__ import annotations
 SCORE_MIN = 0
 SCORE_MAX = 10
 
-EDITORIAL = ("capability",)
-COMPUTED = (
+# The 13 criteria, in display order: the one list of their slugs.
+CRITERIA = (
     "transparency",
     "control",
     "customisation",
@@ -78,8 +78,11 @@ COMPUTED = (
     "usage-clarity",
     "cost-at-scale",
     "data-privacy",
+    "capability",
     "lock-in",
 )
+EDITORIAL = ("capability",)
+COMPUTED = tuple(slug for slug in CRITERIA if slug not in EDITORIAL)
 
 # Vocabulary values (advisor.vocab), repeated as plain strings to keep this module pure.
 SELF_HOST = "self-host"

@@ -3,6 +3,8 @@ import importlib
 import pytest
 from django.contrib.auth.models import Group
 
+from advisor import scoring
+
 
 def editors_group():
     """The Editors group as the data migration makes it.
@@ -39,21 +41,7 @@ def editor_client(client, editor):
 # hundreds of models fast to build (and skips the fingerprint signals, which
 # tests of the public pages do not need).
 
-CRITERION_SLUGS = [
-    "transparency",
-    "control",
-    "customisation",
-    "maintenance",
-    "code-access",
-    "fine-tuning",
-    "security",
-    "fast-development",
-    "usage-clarity",
-    "cost-at-scale",
-    "data-privacy",
-    "capability",
-    "lock-in",
-]
+CRITERION_SLUGS = list(scoring.CRITERIA)
 
 
 def criteria_create():
