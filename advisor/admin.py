@@ -1,3 +1,5 @@
+import json
+
 from django import forms
 from django.contrib import admin
 from django.db.models import Count
@@ -53,9 +55,29 @@ class AIModelForm(forms.ModelForm):
         fields = "__all__"  # noqa: DJ007 - the admin fieldsets choose what is shown
 
 
+class ReadableJSONField(forms.JSONField):
+    """A JSON list edited as indented text, one key per line, so editors can read what they change."""
+
+    widget = forms.Textarea(attrs={"rows": 12, "cols": 90, "class": "vLargeTextField"})
+
+    def prepare_value(self, value):
+        if isinstance(value, forms.fields.InvalidJSONInput):
+            return value
+        return json.dumps(value, ensure_ascii=False, indent=2, cls=self.encoder)
+
+
 class LicenceForm(forms.ModelForm):
     excluded_jurisdictions = choice_list(vocab.Jurisdiction, _("jurisdictions without a grant"))
-    forbidden_uses = choice_list(vocab.ForbiddenUse, _("uses its policy forbids"))
+    thresholds = ReadableJSONField(
+        required=False,
+        label=models.Licence._meta.get_field("thresholds").verbose_name,
+        help_text=models.Licence._meta.get_field("thresholds").help_text,
+    )
+    use_restrictions = ReadableJSONField(
+        required=False,
+        label=models.Licence._meta.get_field("use_restrictions").verbose_name,
+        help_text=models.Licence._meta.get_field("use_restrictions").help_text,
+    )
 
     class Meta:
         model = models.Licence
@@ -129,7 +151,7 @@ class ProviderAdmin(admin.ModelAdmin):
 @admin.register(models.Licence)
 class LicenceAdmin(admin.ModelAdmin):
     form = LicenceForm
-    list_display = ["name", "spdx_id", "category", "commercial_use", "osi_approved", "mau_threshold", "updated_at"]
+    list_display = ["name", "spdx_id", "category", "commercial_use", "osi_approved", "threshold_summary", "updated_at"]
     list_filter = ["category", "commercial_use", "osi_approved", "hosting_barred", "acceptable_use_policy"]
     search_fields = ["name", "spdx_id", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -147,7 +169,8 @@ class LicenceAdmin(admin.ModelAdmin):
                     "may_fine_tune",
                     "outputs_may_train_models",
                     "hosting_barred",
-                    "forbidden_uses",
+                    "use_restrictions",
+                    ("fine_tuning_until", "fine_tuning_until_source"),
                 ]
             },
         ),
@@ -155,10 +178,7 @@ class LicenceAdmin(admin.ModelAdmin):
             _("Thresholds and jurisdictions"),
             {
                 "fields": [
-                    "mau_threshold",
-                    "revenue_threshold_usd",
-                    "threshold_effect",
-                    "threshold_hosted_service_only",
+                    "thresholds",
                     "excluded_jurisdictions",
                     "jurisdiction_exclusion_multimodal_only",
                     "remote_restriction",
@@ -179,6 +199,19 @@ class LicenceAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         report_recomputed(self, request, services.licence_scores_recompute(licence=form.instance))
+
+    @admin.display(description=_("thresholds"))
+    def threshold_summary(self, obj):
+        if obj.thresholds is None:
+            return _("not verified")
+        gates = sum(1 for t in obj.thresholds if t.get("effect") == vocab.ThresholdEffect.SEPARATE_LICENCE)
+        others = len(obj.thresholds) - gates
+        parts = []
+        if gates:
+            parts.append(ngettext("%d gate", "%d gates", gates) % gates)
+        if others:
+            parts.append(ngettext("%d duty or other", "%d duties or other", others) % others)
+        return ", ".join(parts) or "-"
 
 
 def report_recomputed(model_admin, request, count):
@@ -223,7 +256,7 @@ class AIModelAdmin(admin.ModelAdmin):
             _("Facts"),
             {
                 "fields": [
-                    "release_date",
+                    ("release_date", "release_date_precision"),
                     "access",
                     "parameters",
                     "context_window",
@@ -232,6 +265,7 @@ class AIModelAdmin(admin.ModelAdmin):
                     "language_codes",
                     ("weights_available", "training_code_available", "training_data_available"),
                     "fine_tuning",
+                    ("fine_tuning_until", "fine_tuning_until_source"),
                     "deployment",
                     "min_gpu_memory_gb",
                     ("price_input_per_mtok", "price_output_per_mtok"),
@@ -240,7 +274,7 @@ class AIModelAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        (_("Lifecycle"), {"fields": ["lifecycle", "shutdown_date"]}),
+        (_("Lifecycle"), {"fields": ["lifecycle", "shutdown_date", "replacement", "lifecycle_source"]}),
         (_("Audit"), {"classes": ["collapse"], "fields": ["created_at", "updated_at"]}),
     ]
 

@@ -6,6 +6,7 @@ permissions, which compare rows differ, bar lengths) is computed here so the
 templates only display.
 """
 
+from decimal import Decimal
 from html import escape
 from urllib.parse import quote
 
@@ -20,7 +21,8 @@ from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from advisor import models, questions, vocab
+from advisor import models, vocab
+from advisor.engine import questions
 
 COMPARE_MIN = 2
 COMPARE_MAX = 4
@@ -42,10 +44,12 @@ LIST_FIELDS = [
     "slug",
     "access",
     "release_date",
+    "release_date_precision",
     "context_window",
     "price_input_per_mtok",
     "price_output_per_mtok",
     "lifecycle",
+    "shutdown_date",
     "status",
     "provider__name",
     "licence__name",
@@ -82,7 +86,7 @@ class ModelFilterForm(forms.Form):
         self.fields["category"].choices = anything + list(vocab.LicenceCategory.choices)
         self.fields["provider"].choices = anything + list(providers)
         self.fields["modality"].choices = anything + list(vocab.Modality.choices)
-        self.fields["language"].choices = anything + list(questions.LANGUAGES)
+        self.fields["language"].choices = anything + [(code, _(name)) for code, name in questions.LANGUAGES]
         self.fields["sort"].choices = [(key, label) for key, (label, _ordering) in SORTS.items()]
 
     def controls(self):
@@ -200,8 +204,11 @@ def options_html(choices, *, selected=None, selected_index=None):
     return mark_safe("".join(parts))  # noqa: S308 - every value and label is escaped above
 
 
-def catalogue_rows(page):
-    """The catalogue table's rows as display strings, one dict per model."""
+def catalogue_rows(page, lifecycle_state):
+    """The catalogue table's rows as display strings, one dict per model.
+
+    ``lifecycle_state(ai_model)`` gives a state of ``advisor.engine.lifecycle``.
+    """
     # One reverse() per URL pattern instead of two per row; slugs are URL-safe.
     model_url = reverse("advisor:model-detail", kwargs={"slug": "__slug__"})
     licence_url = reverse("advisor:licence-detail", kwargs={"slug": "__slug__"})
@@ -219,19 +226,25 @@ def catalogue_rows(page):
                 "access_label": ai_model.get_access_display(),
                 "licence": ai_model.licence.name,
                 "licence_url": licence_url.replace("__slug__", quote(ai_model.licence.slug)),
-                "release_iso": ai_model.release_date.isoformat() if ai_model.release_date else "",
+                "release_iso": ai_model.release_iso,
                 "release": formats.date_format(ai_model.release_date, "M Y") if ai_model.release_date else "",
                 "context": number(ai_model.context_window) if ai_model.context_window else "-",
                 "price": f"{price_in or '-'} / {price_out or '-'}" if price_in or price_out else "",
-                "lifecycle": ""
-                if ai_model.lifecycle == vocab.Lifecycle.AVAILABLE
-                else ai_model.get_lifecycle_display(),
+                "lifecycle": str(LIFECYCLE_BADGES.get(lifecycle_state(ai_model), "")),
             }
         )
     return rows
 
 
 # --- Presentation helpers ---------------------------------------------------
+
+# Lifecycle states as the engine names them (advisor.engine.lifecycle), with the catalogue's badge for each.
+LIFECYCLE_BADGES = {
+    "shutting-down": _("Shutting down"),
+    "shutdown-soon": _("Deprecated"),
+    "deprecated": _("Deprecated"),
+    "retired": _("Retired"),
+}
 
 
 def number(value):
@@ -250,7 +263,112 @@ def labels(choices, values):
     return [str(lookup.get(value, value)) for value in values]
 
 
-def licence_glance(licence):
+def amount_words(value):
+    """A large whole number in words: 700000000 -> "700 million", 1500000 -> "1.5 million"."""
+    for scale, words in ((10**9, _("%(amount)s billion")), (10**6, _("%(amount)s million"))):
+        if value >= scale:
+            amount = (Decimal(value) / scale).quantize(Decimal("0.01")).normalize()
+            return words % {"amount": formats.number_format(Decimal(f"{amount:f}"), force_grouping=True)}
+    return number(value)
+
+
+THRESHOLD_WORDS = {
+    vocab.ThresholdKind.MAU: _("More than %(amount)s monthly active users"),
+    vocab.ThresholdKind.MONTHLY_REVENUE: _("More than US$%(amount)s revenue a month"),
+    vocab.ThresholdKind.ANNUAL_REVENUE: _("More than US$%(amount)s revenue a year"),
+    vocab.ThresholdKind.MAAS_GROUP_REVENUE: _(
+        "More than US$%(amount)s group revenue in any 12 consecutive months, for a group that runs a "
+        "Model-as-a-Service business"
+    ),
+}
+THRESHOLD_EFFECTS = {
+    vocab.ThresholdEffect.SEPARATE_LICENCE: _("Separate licence needed: above it the licence no longer grants the use"),
+    vocab.ThresholdEffect.DISPLAY_DUTY: _("Display duty: the use stays licensed, with a branding duty added"),
+    vocab.ThresholdEffect.OTHER: _("Other effect: see the note"),
+}
+
+
+def threshold_rows(licence):
+    """Each of a licence's thresholds as display text; None when the thresholds are not verified."""
+    if licence.thresholds is None:
+        return None
+    kinds = dict(vocab.ThresholdKind.choices)
+    effects = dict(vocab.ThresholdEffect.choices)
+    rows = []
+    for threshold in licence.thresholds:
+        kind, effect = threshold.get("kind"), threshold.get("effect")
+        words = THRESHOLD_WORDS.get(kind, _("More than %(amount)s"))
+        rows.append(
+            {
+                "kind": str(kinds.get(kind, kind)),
+                "what": words % {"amount": amount_words(threshold.get("value") or 0)},
+                "effect": str(THRESHOLD_EFFECTS.get(effect, effect)),
+                "effect_short": str(effects.get(effect, effect)),
+                "gate": effect == vocab.ThresholdEffect.SEPARATE_LICENCE,
+                "note": threshold.get("note") or "",
+            }
+        )
+    return rows
+
+
+def use_restriction_rows(licence):
+    """Each of a licence's use restrictions as display text; None when they are not verified."""
+    if licence.use_restrictions is None:
+        return None
+    uses = dict(vocab.RestrictedUse.choices)
+    rows = []
+    for item in licence.use_restrictions:
+        forbidden = item.get("rule") == vocab.UseRule.FORBIDDEN
+        rows.append(
+            {
+                "use": str(uses.get(item.get("use"), item.get("use"))),
+                "forbidden": forbidden,
+                "rule": _gettext("Forbidden")
+                if forbidden
+                else _gettext("Allowed only if %(condition)s") % {"condition": item.get("condition") or ""},
+                "clause": item.get("clause") or "",
+                "source": item.get("source") or "",
+            }
+        )
+    return rows
+
+
+def _use_names(rows):
+    """Short names for a glance item: the use's label, or the clause for an "other" use."""
+    other = str(dict(vocab.RestrictedUse.choices)[vocab.RestrictedUse.OTHER])
+    return "; ".join(row["clause"] if row["use"] == other and row["clause"] else row["use"] for row in rows)
+
+
+def fine_tuning_end(until, today):
+    """How a hosted fine-tuning end date reads on ``today``: ended, or no new jobs from a date."""
+    if until is None:
+        return ""
+    date = formats.date_format(until)
+    if until <= today:
+        return _gettext("Hosted fine-tuning ended on %(date)s: no new jobs can be created.") % {"date": date}
+    return _gettext("Hosted fine-tuning is being wound down: no new jobs from %(date)s.") % {"date": date}
+
+
+def lifecycle_text(ai_model, state, today):
+    """One line for a lifecycle state; a shutdown date in the past always reads as retired."""
+    shutdown = ai_model.shutdown_date
+    date = formats.date_format(shutdown) if shutdown else ""
+    if state == "retired":
+        if shutdown and shutdown <= today:
+            return _gettext("Retired on %(date)s") % {"date": date}
+        return _gettext("Retired")
+    if state == "shutting-down":
+        return _gettext("Shutting down on %(date)s") % {"date": date}
+    if state == "shutdown-soon":
+        return _gettext("Deprecated: shutdown within a year, on %(date)s") % {"date": date}
+    if state == "deprecated":
+        if shutdown:
+            return _gettext("Deprecated: shutdown announced for %(date)s") % {"date": date}
+        return _gettext("Deprecated: a shutdown is announced")
+    return _gettext("Active: no shutdown announced")
+
+
+def licence_glance(licence, today):
     """A licence as permissions, conditions and limitations (choosealicense.com style).
 
     Each item is ``(label, detail)``; the detail is empty when the label says it all.
@@ -284,27 +402,8 @@ def licence_glance(licence):
         conditions.append((_gettext("Acceptable use policy"), _gettext("A use policy is part of the terms.")))
     for obligation in licence.obligation_list:
         conditions.append((obligation, ""))
-    thresholds = []
-    if licence.mau_threshold:
-        thresholds.append(
-            _gettext("%(users)s monthly active users") % {"users": number(licence.mau_threshold)},
-        )
-    if licence.revenue_threshold_usd:
-        thresholds.append(
-            _gettext("US$%(revenue)s annual revenue") % {"revenue": number(licence.revenue_threshold_usd)},
-        )
-    if thresholds:
-        details = [str(dict(vocab.ThresholdEffect.choices).get(licence.threshold_effect, ""))]
-        if licence.threshold_hosted_service_only:
-            details.append(_gettext("Counts only for teams offering the model as a hosted service."))
-        item = (
-            _gettext("Threshold: %(what)s") % {"what": "; ".join(thresholds)},
-            " ".join(detail for detail in details if detail),
-        )
-        if licence.threshold_effect == vocab.ThresholdEffect.DUTY:
-            conditions.append(item)
-        else:
-            limitations.append(item)
+    for row in threshold_rows(licence) or []:
+        (limitations if row["gate"] else conditions).append((row["effect_short"], row["what"]))
     if licence.hosting_barred:
         limitations.append(
             (
@@ -320,8 +419,18 @@ def licence_glance(licence):
         if licence.jurisdiction_exclusion_multimodal_only:
             detail = _gettext("%(regions)s (multimodal models only)") % {"regions": regions}
         limitations.append((_gettext("No grant in some regions"), detail))
-    if licence.forbidden_uses:
-        limitations.append((_gettext("Forbidden uses"), "; ".join(labels(vocab.ForbiddenUse, licence.forbidden_uses))))
+    restrictions = use_restriction_rows(licence) or []
+    forbidden = [row for row in restrictions if row["forbidden"]]
+    conditional = [row for row in restrictions if not row["forbidden"]]
+    if forbidden:
+        limitations.append((_gettext("Forbidden uses"), _use_names(forbidden)))
+    if conditional:
+        conditions.append((_gettext("Uses allowed only under a condition"), _use_names(conditional)))
+    if licence.fine_tuning_until:
+        ended = licence.fine_tuning_until <= today
+        (limitations if ended else conditions).append(
+            (_gettext("Hosted fine-tuning"), fine_tuning_end(licence.fine_tuning_until, today))
+        )
     if licence.prompts_train_by_default in (vocab.PromptTraining.YES, vocab.PromptTraining.FREE_TIER):
         label = dict(vocab.PromptTraining.choices)[licence.prompts_train_by_default]
         limitations.append((_gettext("Prompts used for training by default"), str(label)))
@@ -332,8 +441,21 @@ def licence_glance(licence):
     return {"permissions": permissions, "conditions": conditions, "limitations": limitations}
 
 
-def model_facts(ai_model):
-    """The facts of one model as ``(label, text)`` rows, with units."""
+def model_fine_tuning_until(ai_model):
+    """``(date, source)`` when hosted fine-tuning ends: the model's own, else its terms' if it offers hosted tuning."""
+    if ai_model.fine_tuning_until:
+        return ai_model.fine_tuning_until, ai_model.fine_tuning_until_source
+    licence = ai_model.licence
+    if licence.fine_tuning_until and vocab.FineTuning.API in ai_model.fine_tuning:
+        return licence.fine_tuning_until, licence.fine_tuning_until_source
+    return None, ""
+
+
+def model_facts(ai_model, lifecycle_state, today):
+    """The facts of one model as ``(label, text)`` rows, with units.
+
+    ``lifecycle_state(ai_model)`` gives a state of ``advisor.engine.lifecycle``.
+    """
     unknown = _gettext("Not disclosed")
     no_price = _gettext("No list price")
 
@@ -346,7 +468,7 @@ def model_facts(ai_model):
         (_gettext("Access"), ai_model.get_access_display()),
         (_gettext("Licence"), ai_model.licence.name),
         (_gettext("Commercial use"), ai_model.licence.get_commercial_use_display()),
-        (_gettext("Release date"), formats.date_format(ai_model.release_date) if ai_model.release_date else unknown),
+        (_gettext("Release date"), ai_model.release_label or unknown),
         (_gettext("Parameters"), ai_model.parameters or unknown),
         (
             _gettext("Context window"),
@@ -375,7 +497,12 @@ def model_facts(ai_model):
             _gettext("API price, output"),
             _gettext("US$%(price)s per million tokens") % {"price": price_out} if price_out else no_price,
         ),
-        (_gettext("Lifecycle"), ai_model.get_lifecycle_display()),
+        (_gettext("Lifecycle"), lifecycle_text(ai_model, lifecycle_state(ai_model), today)),
+        (_gettext("Replacement named by the vendor"), ai_model.replacement or _gettext("None named")),
+        (
+            _gettext("Hosted fine-tuning"),
+            fine_tuning_end(model_fine_tuning_until(ai_model)[0], today) or _gettext("No end date announced"),
+        ),
         (
             _gettext("Last reviewed"),
             formats.date_format(ai_model.last_reviewed) if ai_model.last_reviewed else _gettext("Never"),
@@ -383,12 +510,12 @@ def model_facts(ai_model):
     ]
 
 
-def compare_rows(ai_models, criteria, scores):
+def compare_rows(ai_models, criteria, scores, lifecycle_state, today):
     """Fact and score rows for a side-by-side table, each marking whether values differ.
 
     ``scores`` maps ``(ai_model_id, criterion_id)`` to a ``Score``.
     """
-    facts = [model_facts(ai_model) for ai_model in ai_models]
+    facts = [model_facts(ai_model, lifecycle_state, today) for ai_model in ai_models]
     fact_rows = []
     for index, (label, _text) in enumerate(facts[0]):
         values = [model_rows[index][1] for model_rows in facts]

@@ -18,6 +18,11 @@ from advisor import models
 
 
 def licence_facts(licence):
+    """One licence's facts as plain data.
+
+    ``thresholds`` and ``use_restrictions`` are lists of objects as in the
+    reference data, or None when not verified; dates are ISO strings or None.
+    """
     return {
         "slug": licence.slug,
         "name": licence.name,
@@ -29,15 +34,13 @@ def licence_facts(licence):
         "may_redistribute": licence.may_redistribute,
         "may_fine_tune": licence.may_fine_tune,
         "outputs_may_train_models": licence.outputs_may_train_models,
-        "mau_threshold": licence.mau_threshold,
-        "revenue_threshold_usd": licence.revenue_threshold_usd,
-        "threshold_effect": licence.threshold_effect,
-        "threshold_hosted_service_only": licence.threshold_hosted_service_only,
+        "thresholds": _json_list(licence.thresholds),
         "excluded_jurisdictions": list(licence.excluded_jurisdictions),
         "jurisdiction_exclusion_multimodal_only": licence.jurisdiction_exclusion_multimodal_only,
         "hosting_barred": licence.hosting_barred,
         "remote_restriction": licence.remote_restriction,
-        "forbidden_uses": list(licence.forbidden_uses),
+        "use_restrictions": _json_list(licence.use_restrictions),
+        "fine_tuning_until": _iso(licence.fine_tuning_until),
         "acceptable_use_policy": licence.acceptable_use_policy,
         "attribution_required": licence.attribution_required,
         "prompts_train_by_default": licence.prompts_train_by_default,
@@ -51,15 +54,29 @@ def _price(value):
     return None if value is None else float(value)
 
 
+def _iso(date):
+    return date.isoformat() if date else None
+
+
+def _json_list(value):
+    """A copy of a JSON list of objects, or None (not verified) as it is."""
+    return None if value is None else [dict(item) for item in value]
+
+
 def model_facts(m, licence_data=None):
-    """One model's facts as plain data: a snapshot entry without its scores."""
+    """One model's facts as plain data: a snapshot entry without its scores.
+
+    ``release_date`` is ``YYYY-MM-DD``, or ``YYYY-MM`` when only the month is
+    known; ``replacement`` is the slug the vendor names (it may not be in the
+    catalogue) or None.
+    """
     return {
         "slug": m.slug,
         "name": m.name,
         "provider": m.provider.name,
         "provider_country": m.provider.country,
         "access": m.access,
-        "release_date": m.release_date.isoformat() if m.release_date else None,
+        "release_date": m.release_iso or None,
         "parameters": m.parameters,
         "context_window": m.context_window,
         "modalities": list(m.modalities),
@@ -76,7 +93,9 @@ def model_facts(m, licence_data=None):
         "price_output_per_mtok": _price(m.price_output_per_mtok),
         "strengths": m.strength_list,
         "lifecycle": m.lifecycle,
-        "shutdown_date": m.shutdown_date.isoformat() if m.shutdown_date else None,
+        "shutdown_date": _iso(m.shutdown_date),
+        "replacement": m.replacement or None,
+        "fine_tuning_until": _iso(m.fine_tuning_until),
         "licence": licence_data if licence_data is not None else licence_facts(m.licence),
     }
 
@@ -89,10 +108,11 @@ def catalogue_snapshot():
     ]
     ai_models = list(models.AIModel.objects.published().select_related("provider", "licence").order_by("slug"))
     scores = {}
-    for ai_model_id, slug, value, rationale in models.Score.objects.filter(ai_model__status="published").values_list(
-        "ai_model_id", "criterion__slug", "value", "rationale"
-    ):
-        scores.setdefault(ai_model_id, {})[slug] = {"value": value, "rationale": rationale}
+    rows = models.Score.objects.filter(ai_model__status="published").values_list(
+        "ai_model_id", "criterion__slug", "value", "rationale", "is_override"
+    )
+    for ai_model_id, slug, value, rationale, is_override in rows:
+        scores.setdefault(ai_model_id, {})[slug] = {"value": value, "rationale": rationale, "override": is_override}
     licences = {}
     entries = []
     for m in ai_models:

@@ -9,10 +9,11 @@ keys into the catalogue, so a shared permalink keeps saying what it said.
 import datetime
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from advisor import vocab
@@ -35,6 +36,88 @@ as_of_validator = RegexValidator(
 def lines(text):
     """Split an editor's one-item-per-line text into a clean list."""
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def _allowed(choices):
+    return ", ".join(choices.values)
+
+
+def threshold_problems(thresholds):
+    """What is wrong with a licence's ``thresholds`` JSON, as messages for an editor (empty when fine)."""
+    if not isinstance(thresholds, list):
+        return [_("Thresholds must be a list ([] for none, null when not verified).")]
+    problems = []
+    for number, entry in enumerate(thresholds, start=1):
+        if not isinstance(entry, dict):
+            problems.append(_("Threshold %(n)d must be an object with kind, value, effect and note.") % {"n": number})
+            continue
+        unknown = sorted(set(entry) - {"kind", "value", "effect", "note"})
+        if unknown:
+            problems.append(
+                _("Threshold %(n)d has unknown keys: %(keys)s.") % {"n": number, "keys": ", ".join(unknown)}
+            )
+        if entry.get("kind") not in vocab.ThresholdKind.values:
+            problems.append(
+                _("Threshold %(n)d: kind must be one of %(allowed)s.")
+                % {"n": number, "allowed": _allowed(vocab.ThresholdKind)}
+            )
+        value = entry.get("value")
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            problems.append(_("Threshold %(n)d: value must be a positive whole number.") % {"n": number})
+        if entry.get("effect") not in vocab.ThresholdEffect.values:
+            problems.append(
+                _("Threshold %(n)d: effect must be one of %(allowed)s.")
+                % {"n": number, "allowed": _allowed(vocab.ThresholdEffect)}
+            )
+        note = entry.get("note", "")
+        if not isinstance(note, str):
+            problems.append(_("Threshold %(n)d: the note must be text.") % {"n": number})
+        elif entry.get("effect") == vocab.ThresholdEffect.OTHER and not note.strip():
+            problems.append(_("Threshold %(n)d: an 'other' effect needs a note saying what it is.") % {"n": number})
+    return problems
+
+
+def use_restriction_problems(restrictions):
+    """What is wrong with a licence's ``use_restrictions`` JSON, as messages for an editor (empty when fine)."""
+    if not isinstance(restrictions, list):
+        return [_("Use restrictions must be a list ([] for none, null when not verified).")]
+    problems = []
+    for number, entry in enumerate(restrictions, start=1):
+        if not isinstance(entry, dict):
+            problems.append(
+                _("Use restriction %(n)d must be an object with use, rule, clause and source.") % {"n": number}
+            )
+            continue
+        unknown = sorted(set(entry) - {"use", "rule", "condition", "clause", "source"})
+        if unknown:
+            problems.append(
+                _("Use restriction %(n)d has unknown keys: %(keys)s.") % {"n": number, "keys": ", ".join(unknown)}
+            )
+        if entry.get("use") not in vocab.RestrictedUse.values:
+            problems.append(
+                _("Use restriction %(n)d: use must be one of %(allowed)s.")
+                % {"n": number, "allowed": _allowed(vocab.RestrictedUse)}
+            )
+        rule = entry.get("rule")
+        if rule not in vocab.UseRule.values:
+            problems.append(
+                _("Use restriction %(n)d: rule must be one of %(allowed)s.")
+                % {"n": number, "allowed": _allowed(vocab.UseRule)}
+            )
+        condition = entry.get("condition")
+        if any(not isinstance(entry.get(key, ""), str) for key in ("condition", "clause", "source")):
+            problems.append(_("Use restriction %(n)d: condition, clause and source must be text.") % {"n": number})
+        elif rule == vocab.UseRule.CONDITIONAL and not (condition or "").strip():
+            problems.append(
+                _("Use restriction %(n)d: a conditional rule needs a condition (what must hold for the use).")
+                % {"n": number}
+            )
+        elif rule == vocab.UseRule.FORBIDDEN and (condition or "").strip():
+            problems.append(
+                _("Use restriction %(n)d: a forbidden use takes no condition; make the rule conditional.")
+                % {"n": number}
+            )
+    return problems
 
 
 class TimeStamped(models.Model):
@@ -90,29 +173,18 @@ class Licence(TimeStamped):
         default=vocab.Permission.UNKNOWN,
         help_text=_("'No' excludes the model for teams that will train other models on its outputs."),
     )
-    mau_threshold = models.PositiveBigIntegerField(
-        _("monthly active user threshold"),
+    thresholds = models.JSONField(
+        _("user and revenue thresholds"),
         null=True,
         blank=True,
-        help_text=_("Monthly active users above which a separate licence or an extra duty applies."),
-    )
-    revenue_threshold_usd = models.PositiveBigIntegerField(
-        _("annual revenue threshold (USD)"),
-        null=True,
-        blank=True,
-        help_text=_("Yearly revenue above which a separate licence or an extra duty applies."),
-    )
-    threshold_effect = models.CharField(
-        _("what crossing a threshold means"),
-        max_length=20,
-        choices=vocab.ThresholdEffect,
-        blank=True,
-        help_text=_("A gate excludes the model for teams above the threshold; a duty is listed as an obligation."),
-    )
-    threshold_hosted_service_only = models.BooleanField(
-        _("threshold applies only to hosted-service businesses"),
-        default=False,
-        help_text=_("Tick when the threshold only counts for teams that offer the model to others as a service."),
+        default=list,
+        help_text=_(
+            'A JSON list, one entry per gate: {"kind": "mau", "value": 700000000, '
+            '"effect": "separate-licence", "note": "…"}. Kinds: mau, monthly_revenue_usd, '
+            "annual_revenue_usd, maas_group_revenue_12m_usd. Effects: separate-licence (above it the licence no "
+            "longer grants the use), display-duty (only a branding duty is added), other (say what in the note). "
+            "[] means the texts read have no such gate; null means not verified."
+        ),
     )
     excluded_jurisdictions = models.JSONField(
         _("jurisdictions without a grant"),
@@ -129,12 +201,28 @@ class Licence(TimeStamped):
         help_text=_("Offering the model to others as a hosted or API service needs a separate licence."),
     )
     remote_restriction = models.BooleanField(_("licensor may restrict use remotely"), default=False)
-    forbidden_uses = models.JSONField(
-        _("uses its policy forbids"),
-        default=list,
+    use_restrictions = models.JSONField(
+        _("use restrictions"),
+        null=True,
         blank=True,
-        help_text=_("Uses the licence or its use policy forbids; a team in that use is excluded."),
+        default=None,
+        help_text=_(
+            'A JSON list, one entry per restricted use: {"use": "military", "rule": "forbidden", '
+            '"clause": "…", "source": "…"}; a conditional rule also needs "condition" (what must hold '
+            "for the use to be allowed). Uses: medical-advice, legal-advice, financial-advice, law-enforcement, "
+            "military, automated-legal-decisions, competing-models, biometric-identification, other. "
+            "[] means the use policy was read and restricts none of these; null means not verified."
+        ),
     )
+    fine_tuning_until = models.DateField(
+        _("hosted fine-tuning until"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Only when the vendor is winding down hosted fine-tuning: the date from which no new jobs can be created."
+        ),
+    )
+    fine_tuning_until_source = models.CharField(_("source for the fine-tuning end"), max_length=1000, blank=True)
     acceptable_use_policy = models.BooleanField(_("acceptable use policy"), default=False)
     attribution_required = models.BooleanField(_("attribution required"), default=False)
     prompts_train_by_default = models.CharField(
@@ -174,6 +262,20 @@ class Licence(TimeStamped):
     def get_absolute_url(self):
         return reverse("advisor:licence-detail", kwargs={"slug": self.slug})
 
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.thresholds is not None:
+            problems = threshold_problems(self.thresholds)
+            if problems:
+                errors["thresholds"] = problems
+        if self.use_restrictions is not None:
+            problems = use_restriction_problems(self.use_restrictions)
+            if problems:
+                errors["use_restrictions"] = problems
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def obligation_list(self):
         return lines(self.obligations)
@@ -194,6 +296,13 @@ class AIModel(TimeStamped):
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="models", verbose_name=_("provider"))
     licence = models.ForeignKey(Licence, on_delete=models.PROTECT, related_name="models", verbose_name=_("licence"))
     release_date = models.DateField(_("release date"), null=True, blank=True)
+    release_date_precision = models.CharField(
+        _("release date precision"),
+        max_length=10,
+        choices=vocab.DatePrecision,
+        default=vocab.DatePrecision.DAY,
+        help_text=_("'Month only' when the sources give no day: the date is stored as the 1st and shown as a month."),
+    )
     access = models.CharField(_("access"), max_length=20, choices=vocab.Access)
     parameters = models.CharField(
         _("parameters"), max_length=100, blank=True, help_text=_("As published, e.g. '70B'. Empty when undisclosed.")
@@ -235,14 +344,42 @@ class AIModel(TimeStamped):
     )
     strengths = models.TextField(_("strengths"), blank=True, help_text=_("One per line."))
     notes = models.TextField(_("notes"), blank=True)
+    fine_tuning_until = models.DateField(
+        _("hosted fine-tuning until"),
+        null=True,
+        blank=True,
+        help_text=_("The date from which the vendor accepts no new hosted fine-tuning jobs for this model."),
+    )
+    fine_tuning_until_source = models.CharField(_("source for the fine-tuning end"), max_length=1000, blank=True)
     lifecycle = models.CharField(
         _("lifecycle"),
         max_length=20,
         choices=vocab.Lifecycle,
-        default=vocab.Lifecycle.AVAILABLE,
-        help_text=_("Retired models are excluded; deprecated ones stay with their shutdown date as a caveat."),
+        default=vocab.Lifecycle.ACTIVE,
+        help_text=_(
+            "As the vendor's own API serves it. Retired models are excluded; deprecated ones stay with their "
+            "shutdown date as a caveat. Published weights do not retire: leave open models active."
+        ),
     )
-    shutdown_date = models.DateField(_("shutdown date"), null=True, blank=True)
+    shutdown_date = models.DateField(
+        _("shutdown date"),
+        null=True,
+        blank=True,
+        help_text=_("On the vendor's own platform; cloud marketplaces may differ. Required when deprecated."),
+    )
+    replacement = models.CharField(
+        _("replacement"),
+        max_length=100,
+        blank=True,
+        validators=[slug_validator],
+        help_text=_(
+            "The model id the vendor names as the replacement, whether or not it is in this catalogue. "
+            "Leave empty when the sources disagree or name none."
+        ),
+    )
+    lifecycle_source = models.TextField(
+        _("lifecycle source"), blank=True, help_text=_("Where the lifecycle, shutdown date and replacement come from.")
+    )
     status = models.CharField(
         _("editorial status"),
         max_length=20,
@@ -279,6 +416,31 @@ class AIModel(TimeStamped):
 
     def get_absolute_url(self):
         return reverse("advisor:model-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        if self.release_date and self.release_date_precision == vocab.DatePrecision.MONTH:
+            self.release_date = self.release_date.replace(day=1)
+        if self.replacement and self.replacement == self.slug:
+            raise ValidationError({"replacement": _("A model cannot replace itself.")})
+
+    @property
+    def release_label(self):
+        """The release date as precise as it is known: "April 2026" when only the month is."""
+        if self.release_date is None:
+            return ""
+        if self.release_date_precision == vocab.DatePrecision.MONTH:
+            return formats.date_format(self.release_date, "YEAR_MONTH_FORMAT")
+        return formats.date_format(self.release_date)
+
+    @property
+    def release_iso(self):
+        """``YYYY-MM-DD``, or ``YYYY-MM`` when only the month is known (also valid in ``<time datetime>``)."""
+        if self.release_date is None:
+            return ""
+        if self.release_date_precision == vocab.DatePrecision.MONTH:
+            return self.release_date.strftime("%Y-%m")
+        return self.release_date.isoformat()
 
     @property
     def strength_list(self):

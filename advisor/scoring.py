@@ -43,10 +43,13 @@ The rules in brief (``RULES`` holds the full text shown on the criteria page):
   restrictions 6 minus 1 for each of a user/revenue gate, a jurisdiction
   exclusion, a hosting bar and a remote-restriction right (never below 3);
   responsible-AI 5 (minus 1 for a remote-restriction right); non-commercial 2.
+  A user/revenue gate is a ``thresholds`` entry whose effect is
+  ``separate-licence``; a display duty is not a gate.
 - control: open weights you can self-host 8 (plus 1 permissive), minus 4 for
-  a non-commercial licence and 1 each for forbidden uses, a use policy, a
-  remote-restriction right, a hosting bar, a jurisdiction exclusion and a
-  user/revenue gate (never below 2). Closed: 3, minus 1 with a use policy.
+  a non-commercial licence and 1 each for forbidden uses (``use_restrictions``
+  entries whose rule is ``forbidden``), a use policy, a remote-restriction
+  right, a hosting bar, a jurisdiction exclusion and a user/revenue gate
+  (never below 2). Closed: 3, minus 1 with a use policy.
 - security (10 = the team controls its own posture): self-hostable 8, plus 1
   when training code and data are public; closed 3.
 - fast-development: a hosted API 7, a cloud marketplace only 6, self-host only
@@ -94,6 +97,8 @@ LORA = "lora"
 API_FT = "api-fine-tuning"
 DEPRECATED = "deprecated"
 RETIRED = "retired"
+SEPARATE_LICENCE = "separate-licence"
+FORBIDDEN = "forbidden"
 
 RULES = {
     "code-access": (
@@ -157,16 +162,18 @@ RULES = {
         "- permissive: **9**, minus **1** if not OSI-approved and **1** if a use policy is attached\n"
         "- copyleft: **7**\n"
         "- proprietary API terms (clearly defined contract conditions): **8**\n"
-        "- open weights with restrictions: **6**, minus **1** each for a user or revenue gate, "
-        "a jurisdiction exclusion, a hosting bar and a right to restrict use remotely (never below **3**)\n"
+        "- open weights with restrictions: **6**, minus **1** each for a user or revenue gate (a threshold above "
+        "which a separate licence is needed; a display duty alone is not one), a jurisdiction exclusion, "
+        "a hosting bar and a right to restrict use remotely (never below **3**)\n"
         "- responsible-AI licence: **5**, minus **1** for a right to restrict use remotely\n"
         "- non-commercial: **2** (a business needs a separate agreement)"
     ),
     "control": (
         "Computed from who decides how the model is used:\n\n"
         "- open weights you can self-host: **8**, plus **1** for a permissive licence; minus **4** for a "
-        "non-commercial licence and **1** each for forbidden uses, a use policy, a right to restrict use "
-        "remotely, a hosting bar, a jurisdiction exclusion and a user or revenue gate (never below **2**)\n"
+        "non-commercial licence and **1** each for any use forbidden outright (a use allowed under a condition "
+        "does not count), a use policy, a right to restrict use remotely, a hosting bar, a jurisdiction "
+        "exclusion and a user or revenue gate (never below **2**)\n"
         "- closed: **3**, minus **1** when a use policy applies"
     ),
     "security": (
@@ -231,8 +238,13 @@ def _fully_open(facts):
 
 
 def _has_gate(licence):
-    has_threshold = licence.get("mau_threshold") is not None or licence.get("revenue_threshold_usd") is not None
-    return has_threshold and licence.get("threshold_effect") == "gate"
+    """A user or revenue gate: a threshold above which a separate licence is needed (a display duty is not one)."""
+    return any(threshold.get("effect") == SEPARATE_LICENCE for threshold in licence.get("thresholds") or ())
+
+
+def _forbidden_uses(licence):
+    """The uses the licence or its policy forbids outright; conditional ones stay allowed under their condition."""
+    return [item.get("use") for item in licence.get("use_restrictions") or () if item.get("rule") == FORBIDDEN]
 
 
 def _and_list(items):
@@ -496,7 +508,7 @@ def control(facts):
     if category == "non-commercial":
         value -= 4
         limits.append("a non-commercial limit")
-    if licence.get("forbidden_uses"):
+    if _forbidden_uses(licence):
         value -= 1
         limits.append("forbidden uses")
     if licence.get("acceptable_use_policy"):

@@ -24,9 +24,20 @@ class Permission(models.TextChoices):
     UNKNOWN = "unknown", _("Unknown")
 
 
+class ThresholdKind(models.TextChoices):
+    MAU = "mau", _("Monthly active users")
+    MONTHLY_REVENUE = "monthly_revenue_usd", _("Monthly revenue (USD)")
+    ANNUAL_REVENUE = "annual_revenue_usd", _("Annual revenue (USD)")
+    MAAS_GROUP_REVENUE = (
+        "maas_group_revenue_12m_usd",
+        _("Group revenue over any 12 months, for a Model-as-a-Service business (USD)"),
+    )
+
+
 class ThresholdEffect(models.TextChoices):
-    GATE = "gate", _("Separate licence needed above it")
-    DUTY = "duty", _("Extra duty above it")
+    SEPARATE_LICENCE = "separate-licence", _("Separate licence needed")
+    DISPLAY_DUTY = "display-duty", _("Display duty")
+    OTHER = "other", _("Other (see the note)")
 
 
 class PromptTraining(models.TextChoices):
@@ -69,7 +80,7 @@ class LanguageCoverage(models.TextChoices):
 
 
 class Lifecycle(models.TextChoices):
-    AVAILABLE = "available", _("Available")
+    ACTIVE = "active", _("Active")
     DEPRECATED = "deprecated", _("Deprecated")
     RETIRED = "retired", _("Retired")
 
@@ -85,15 +96,29 @@ class Confidence(models.TextChoices):
     LOW = "low", _("Low")
 
 
-class ForbiddenUse(models.TextChoices):
+class DatePrecision(models.TextChoices):
+    DAY = "day", _("Day")
+    MONTH = "month", _("Month only")
+
+
+class RestrictedUse(models.TextChoices):
     MEDICAL_ADVICE = "medical-advice", _("Medical advice or interpreting medical results")
+    LEGAL_ADVICE = "legal-advice", _("Legal advice")
+    FINANCIAL_ADVICE = "financial-advice", _("Financial advice")
     LAW_ENFORCEMENT = "law-enforcement", _("Law-enforcement, justice or immigration decisions")
     MILITARY = "military", _("Military use")
     AUTOMATED_LEGAL_DECISIONS = (
         "automated-legal-decisions",
-        _("Fully automated decisions that adversely affect a person's legal rights"),
+        _("Automated decisions with legal or similarly significant effects on people"),
     )
-    COMPETING_MODELS = "competing-models", _("Building models that compete with the vendor")
+    COMPETING_MODELS = "competing-models", _("Building models or products that compete with the vendor")
+    BIOMETRIC_IDENTIFICATION = "biometric-identification", _("Biometric identification")
+    OTHER = "other", _("Other")
+
+
+class UseRule(models.TextChoices):
+    FORBIDDEN = "forbidden", _("Forbidden")
+    CONDITIONAL = "conditional", _("Allowed only under a condition")
 
 
 class Jurisdiction(models.TextChoices):

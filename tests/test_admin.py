@@ -1,4 +1,7 @@
+import json
+
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from advisor import models
@@ -51,3 +54,80 @@ def test_editor_cannot_edit_a_saved_recommendation(editor_client):
     assert response.status_code == 403
     recommendation.refresh_from_db()
     assert recommendation.engine_version == "1"
+
+
+def _licence_post(**fields):
+    return {
+        "name": "Community Licence",
+        "slug": "community-licence",
+        "category": "open-weights-restricted",
+        "commercial_use": "conditional",
+        "outputs_may_train_models": "yes",
+        "thresholds": "[]",
+        "use_restrictions": "null",
+        "sources-TOTAL_FORMS": "0",
+        "sources-INITIAL_FORMS": "0",
+        **fields,
+    }
+
+
+@pytest.mark.django_db
+def test_editor_saves_structured_thresholds_and_use_restrictions(editor_client):
+    thresholds = [{"kind": "mau", "value": 700000000, "effect": "separate-licence", "note": "Ask Meta."}]
+    restrictions = [
+        {"use": "legal-advice", "rule": "conditional", "condition": "human review", "clause": "c", "source": "s"}
+    ]
+    response = editor_client.post(
+        reverse("admin:advisor_licence_add"),
+        _licence_post(thresholds=json.dumps(thresholds), use_restrictions=json.dumps(restrictions)),
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    licence = models.Licence.objects.get(slug="community-licence")
+    assert (licence.thresholds, licence.use_restrictions) == (thresholds, restrictions)
+    change = editor_client.get(reverse("admin:advisor_licence_change", args=[licence.pk])).content.decode()
+    assert "&quot;effect&quot;: &quot;separate-licence&quot;" in change  # indented JSON, one key a line
+    changelist = editor_client.get(reverse("admin:advisor_licence_changelist")).content.decode()
+    assert "1 gate" in changelist
+
+
+@pytest.mark.django_db
+def test_editor_is_told_what_is_wrong_with_a_threshold(editor_client):
+    bad = [{"kind": "users", "value": -5, "effect": "gate"}]
+    response = editor_client.post(reverse("admin:advisor_licence_add"), _licence_post(thresholds=json.dumps(bad)))
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["thresholds"]
+    assert "Threshold 1: kind must be one of mau, monthly_revenue_usd, annual_revenue_usd, " in errors[0]
+    assert "Threshold 1: value must be a positive whole number." in errors
+    assert any(error.startswith("Threshold 1: effect must be one of separate-licence") for error in errors)
+    assert not models.Licence.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("thresholds", {"kind": "mau"}, "Thresholds must be a list"),
+        ("thresholds", [{"kind": "mau", "value": True, "effect": "display-duty"}], "value must be a positive"),
+        ("thresholds", [{"kind": "mau", "value": 10, "effect": "other", "note": ""}], "needs a note"),
+        ("thresholds", [{"kind": "mau", "value": 10, "effect": "display-duty", "limit": 1}], "unknown keys: limit"),
+        ("use_restrictions", [{"use": "legal-advice", "rule": "conditional"}], "a conditional rule needs a condition"),
+        ("use_restrictions", [{"use": "military", "rule": "banned"}], "rule must be one of forbidden, conditional"),
+        ("use_restrictions", [{"use": "spying", "rule": "forbidden"}], "use must be one of medical-advice"),
+        (
+            "use_restrictions",
+            [{"use": "military", "rule": "forbidden", "condition": "approval"}],
+            "a forbidden use takes no condition",
+        ),
+    ],
+)
+def test_licence_clean_rejects_a_malformed_entry(field, value, message):
+    licence = models.Licence(slug="x", name="X", category="permissive", commercial_use="yes", **{field: value})
+    with pytest.raises(ValidationError) as caught:
+        licence.clean()
+    assert any(message in error for error in caught.value.message_dict[field]), caught.value.message_dict
+
+
+@pytest.mark.parametrize("value", [None, []])
+def test_licence_clean_accepts_none_and_not_verified(value):
+    models.Licence(
+        slug="x", name="X", category="permissive", commercial_use="yes", thresholds=value, use_restrictions=value
+    ).clean()

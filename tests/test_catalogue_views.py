@@ -60,7 +60,14 @@ def mixed_catalogue(criteria):
         outputs_may_train_models="no",
         prompts_train_by_default="no",
         zero_retention_offered=True,
-        forbidden_uses=["competing-models"],
+        use_restrictions=[
+            {
+                "use": "competing-models",
+                "rule": "forbidden",
+                "clause": "no training of competing models on outputs",
+                "source": "Vendor terms section 3",
+            }
+        ],
         obligations="",
         notable_clauses="",
     )
@@ -312,6 +319,67 @@ def test_model_page_flags_a_stale_review(client, mixed_catalogue):
     assert "Review overdue" in client.get(alpha.get_absolute_url()).content.decode()
 
 
+def test_a_month_only_release_date_shows_as_a_month(client, mixed_catalogue):
+    models.AIModel.objects.filter(slug="gamma-api").update(
+        release_date=datetime.date(2026, 4, 1), release_date_precision="month"
+    )
+    content = client.get(reverse("advisor:model-detail", args=["gamma-api"])).content.decode()
+    assert "April 2026" in content
+    assert "April 1" not in content
+    listing = client.get(reverse("advisor:model-list")).content.decode()
+    assert '<time datetime="2026-04">Apr 2026</time>' in listing
+    compare = client.get(reverse("advisor:compare") + "?m=gamma-api&m=alpha-open").content.decode()
+    assert "April 2026" in compare
+
+
+@pytest.mark.parametrize(
+    ("lifecycle", "days", "says", "badge"),
+    [
+        ("deprecated", 400, "Deprecated: shutdown announced for", "Deprecated"),
+        ("deprecated", 250, "Deprecated: shutdown within a year, on", "Deprecated"),
+        ("deprecated", 30, "Shutting down on", "Shutting down"),
+        ("deprecated", -3, "Retired on", "Retired"),  # a past shutdown is never shown as deprecated
+        ("retired", -30, "Retired on", "Retired"),
+    ],
+)
+def test_model_page_states_the_lifecycle_and_names_the_replacement(
+    client, mixed_catalogue, lifecycle, days, says, badge
+):
+    shutdown = datetime.date.today() + datetime.timedelta(days=days)
+    models.AIModel.objects.filter(slug="gamma-api").update(
+        lifecycle=lifecycle,
+        shutdown_date=shutdown,
+        replacement="delta-api",
+        lifecycle_source="Vendor deprecations page",
+    )
+    content = " ".join(client.get(reverse("advisor:model-detail", args=["gamma-api"])).content.decode().split())
+    assert says in content
+    if days < 0:
+        assert "Deprecated:" not in content
+    assert 'The vendor names <a href="/models/delta-api/">Delta API</a> as its replacement.' in content
+    assert "Lifecycle source: Vendor deprecations page" in content
+    listing = client.get(reverse("advisor:model-list")).content.decode()
+    assert f'<span class="badge text-bg-warning">{badge}</span>' in listing
+
+
+def test_a_replacement_outside_the_catalogue_is_named_not_linked(client, mixed_catalogue):
+    models.AIModel.objects.filter(slug="gamma-api").update(
+        lifecycle="deprecated", shutdown_date=datetime.date(2099, 1, 1), replacement="gamma-next"
+    )
+    content = " ".join(client.get(reverse("advisor:model-detail", args=["gamma-api"])).content.decode().split())
+    assert "The vendor names gamma-next as its replacement (not in this catalogue)." in content
+    assert 'href="/models/gamma-next/"' not in content
+
+
+def test_model_page_gives_the_end_of_hosted_fine_tuning(client, mixed_catalogue):
+    models.AIModel.objects.filter(slug="gamma-api").update(
+        fine_tuning_until=datetime.date(2020, 1, 6), fine_tuning_until_source="Vendor notice"
+    )
+    content = " ".join(client.get(reverse("advisor:model-detail", args=["gamma-api"])).content.decode().split())
+    assert "Hosted fine-tuning ended on Jan. 6, 2020: no new jobs can be created." in content
+    assert "Fine-tuning source: Vendor notice" in content
+
+
 def test_draft_is_hidden_from_the_public(client, mixed_catalogue):
     assert client.get(reverse("advisor:model-detail", args=["epsilon-draft"])).status_code == 404
 
@@ -359,8 +427,10 @@ def test_licence_page_lists_limitations_and_thresholds(client, mixed_catalogue):
         category="open-weights-restricted",
         osi_approved=False,
         commercial_use="conditional",
-        mau_threshold=700_000_000,
-        threshold_effect="gate",
+        thresholds=[
+            {"kind": "mau", "value": 700_000_000, "effect": "separate-licence", "note": "Ask the licensor."},
+            {"kind": "monthly_revenue_usd", "value": 1_500_000, "effect": "display-duty", "note": ""},
+        ],
         excluded_jurisdictions=["EU"],
         jurisdiction_exclusion_multimodal_only=True,
         hosting_barred=True,
@@ -371,13 +441,49 @@ def test_licence_page_lists_limitations_and_thresholds(client, mixed_catalogue):
         title="Licence file at commit abc",
         as_of="2025-04-05",
     )
-    content = client.get(reverse("advisor:licence-detail", args=["community-licence"])).content.decode()
-    assert "Threshold: 700,000,000 monthly active users" in content
+    content = " ".join(
+        client.get(reverse("advisor:licence-detail", args=["community-licence"])).content.decode().split()
+    )
+    assert "<strong>More than 700 million monthly active users</strong>" in content
+    assert "Separate licence needed: above it the licence no longer grants the use." in content
+    assert "Ask the licensor." in content
+    assert "<strong>More than US$1.5 million revenue a month</strong>" in content
+    assert "Display duty: the use stays licensed, with a branding duty added." in content
     assert "European Union (multimodal models only)" in content
     assert "No hosted service" in content
     assert "Not approved by the Open Source Initiative" in content
     assert "Licence file at commit abc" in content
     assert "No published model in the catalogue uses this licence." in content
+    # use_restrictions left at its default: not verified, and the page says so.
+    assert "Not verified: the licence's use policy was not found in a stored source." in content
+
+
+def test_licence_page_shows_each_use_restriction_with_its_condition(client, mixed_catalogue):
+    licence_create(
+        slug="policy-licence",
+        name="Policy Licence",
+        thresholds=None,
+        use_restrictions=[
+            {
+                "use": "medical-advice",
+                "rule": "conditional",
+                "condition": "a licensed professional reviews the output",
+                "clause": "health advice is a high-risk use",
+                "source": "Usage Policy, section 4",
+            },
+            {"use": "military", "rule": "forbidden", "clause": "weapons development", "source": "Usage Policy, 2"},
+        ],
+    )
+    content = " ".join(client.get(reverse("advisor:licence-detail", args=["policy-licence"])).content.decode().split())
+    assert "Allowed only if a licensed professional reviews the output" in content
+    assert "Health advice is a high-risk use" in content
+    assert "Usage Policy, section 4" in content
+    assert '<span class="badge text-bg-danger">Forbidden</span>' in content
+    assert "Weapons development" in content
+    # The glance sorts them: forbidden uses limit, conditional ones are conditions.
+    assert 'Forbidden uses</span> <span class="d-block small">Military use</span>' in content
+    assert 'Uses allowed only under a condition</span> <span class="d-block small">Medical advice' in content
+    assert "Not verified: the sources read do not say whether user or revenue thresholds apply." in content
 
 
 def test_unknown_licence_is_404(client):

@@ -89,28 +89,43 @@ def test_licence_facts(seeded):
     llama_4 = models.Licence.objects.get(slug="llama-4-community")
     assert llama_4.excluded_jurisdictions == ["EU"]
     assert llama_4.jurisdiction_exclusion_multimodal_only
-    assert (llama_4.mau_threshold, llama_4.threshold_effect) == (700_000_000, "gate")
+    assert [(t["kind"], t["value"], t["effect"]) for t in llama_4.thresholds] == [
+        ("mau", 700_000_000, "separate-licence")
+    ]
     assert models.Licence.objects.get(slug="llama-3.1-community").excluded_jurisdictions == []
 
     kimi_k2 = models.Licence.objects.get(slug="kimi-k2-modified-mit")
-    assert (kimi_k2.revenue_threshold_usd, kimi_k2.threshold_effect) == (240_000_000, "duty")
-    kimi_k3 = models.Licence.objects.get(slug="kimi-k3-license")
-    assert (kimi_k3.revenue_threshold_usd, kimi_k3.threshold_effect) == (20_000_000, "gate")
-    assert kimi_k3.threshold_hosted_service_only
+    assert [(t["kind"], t["effect"]) for t in kimi_k2.thresholds] == [
+        ("mau", "display-duty"),
+        ("monthly_revenue_usd", "display-duty"),
+    ]
+    assert models.Licence.objects.get(slug="grok-2-community-license").thresholds is None  # not verified
+    assert models.Licence.objects.get(slug="apache-2.0").thresholds == []
 
     assert models.Licence.objects.get(slug="tii-falcon-license").hosting_barred
     assert models.Licence.objects.get(slug="gemma-terms-of-use").remote_restriction
-    assert models.Licence.objects.get(slug="bigscience-bloom-rail-1.0").forbidden_uses == [
+    bloom = models.Licence.objects.get(slug="bigscience-bloom-rail-1.0")
+    assert [r["use"] for r in bloom.use_restrictions if r["rule"] == "forbidden"] == [
         "medical-advice",
+        "automated-legal-decisions",
         "law-enforcement",
     ]
     deepseek = models.Licence.objects.get(slug="deepseek-model-license")
-    assert set(deepseek.forbidden_uses) == {"military", "automated-legal-decisions"}
+    assert {r["use"] for r in deepseek.use_restrictions if r["rule"] == "forbidden"} == {
+        "military",
+        "automated-legal-decisions",
+    }
     assert deepseek.remote_restriction
+    assert models.Licence.objects.get(slug="cc-by-nc-4.0").use_restrictions is None  # not verified
+    assert models.Licence.objects.get(slug="mit").use_restrictions == []
 
     openai = models.Licence.objects.get(slug="openai-api-terms")
     assert (openai.prompts_train_by_default, openai.zero_retention_offered) == ("no", True)
-    assert "competing-models" in openai.forbidden_uses
+    assert {"use": "competing-models", "rule": "forbidden"}.items() <= next(
+        r for r in openai.use_restrictions if r["use"] == "competing-models"
+    ).items()
+    assert openai.fine_tuning_until == datetime.date(2027, 1, 6)
+    assert "2027-01-06" in openai.fine_tuning_until_source
     gemini = models.Licence.objects.get(slug="google-gemini-api-terms")
     assert (gemini.prompts_train_by_default, gemini.zero_retention_offered) == ("free-tier", None)
     apache = models.Licence.objects.get(slug="apache-2.0")
@@ -122,11 +137,22 @@ def test_model_facts(seeded):
     assert models.AIModel.objects.get(slug="claude-3.7-sonnet").lifecycle == "retired"
     assert models.AIModel.objects.get(slug="gemini-2.0-flash").lifecycle == "retired"
     gpt_4o = models.AIModel.objects.get(slug="gpt-4o")
-    assert (gpt_4o.lifecycle, gpt_4o.shutdown_date) == ("deprecated", datetime.date(2027, 1, 14))
-    assert "latest scheduled date" in gpt_4o.notes
+    assert (gpt_4o.lifecycle, gpt_4o.shutdown_date, gpt_4o.replacement) == (
+        "deprecated",
+        datetime.date(2027, 1, 14),
+        "gpt-6-luna",
+    )
+    assert "OpenAI deprecations page" in gpt_4o.lifecycle_source
+    assert gpt_4o.fine_tuning_until == datetime.date(2027, 1, 6)
     sonnet = models.AIModel.objects.get(slug="claude-sonnet-4.5")
-    assert (sonnet.lifecycle, sonnet.shutdown_date) == ("deprecated", datetime.date(2026, 11, 30))
-    assert models.AIModel.objects.get(slug="gpt-6.2-astra").lifecycle == "available"
+    assert (sonnet.lifecycle, sonnet.shutdown_date, sonnet.replacement) == (
+        "retired",
+        datetime.date(2026, 11, 30),
+        "claude-sonnet-5.5",
+    )
+    assert models.AIModel.objects.get(slug="o3").replacement == ""  # the sources disagree
+    assert models.AIModel.objects.get(slug="gpt-6.2-astra").lifecycle == "active"
+    assert models.AIModel.objects.get(slug="llama-3.1-8b").lifecycle == "active"  # weights do not retire
 
     llama = models.AIModel.objects.get(slug="llama-3.1-8b")
     assert llama.language_coverage == "listed"
@@ -137,12 +163,91 @@ def test_model_facts(seeded):
     assert gpt_4o.price_input_per_mtok == Decimal("2.5")
     assert llama.min_gpu_memory_gb == 16
     assert models.AIModel.objects.get(slug="olmo-2-32b").access == "fully-open"
-    # Month-only release dates are stored as the first and say so.
+    # Month-only release dates are stored as the first, with the precision saying so.
     v4 = models.AIModel.objects.get(slug="deepseek-v4-pro")
-    assert v4.release_date == datetime.date(2026, 4, 1)
-    assert "month only" in v4.notes
+    assert (v4.release_date, v4.release_date_precision) == (datetime.date(2026, 4, 1), "month")
+    assert "month only" not in v4.notes
+    assert llama.release_date_precision == "day"
     assert models.Provider.objects.filter(name="Cohere").count() == 1
     assert models.AIModel.objects.get(slug="command-r-plus-08-2024").provider.name == "Cohere"
+
+
+def test_the_snapshot_gives_the_engine_the_structured_facts(seeded):
+    entries = {entry["slug"]: entry for entry in catalogue.catalogue_snapshot()["models"]}
+    v4, gemini, gpt_4o = entries["deepseek-v4-pro"], entries["gemini-2.5-pro"], entries["gpt-4o"]
+    assert v4["release_date"] == "2026-04"
+    assert entries["llama-3.1-8b"]["release_date"] == "2024-07-23"
+    assert (gemini["lifecycle"], gemini["shutdown_date"], gemini["replacement"]) == (
+        "retired",
+        "2026-12-01",
+        "gemini-3.8-flash",
+    )
+    assert (gpt_4o["fine_tuning_until"], gpt_4o["licence"]["fine_tuning_until"]) == ("2027-01-06", "2027-01-06")
+    assert (v4["replacement"], v4["fine_tuning_until"]) == (None, None)
+    kimi_k3 = entries["kimi-k3"]["licence"]
+    assert kimi_k3["thresholds"][0]["effect"] == "separate-licence"
+    assert kimi_k3["use_restrictions"] == []
+    assert entries["grok-2"]["licence"]["thresholds"] is None
+    removed = {"mau_threshold", "revenue_threshold_usd", "threshold_effect", "threshold_hosted_service_only"}
+    assert not removed & set(kimi_k3)
+    assert "forbidden_uses" not in kimi_k3
+
+
+@pytest.mark.skipif(not REFERENCE.exists(), reason="the shared reference folder is not on this machine")
+def test_the_builder_reads_the_structured_reference_fields():
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import build_catalogue
+    finally:
+        sys.path.pop(0)
+    rows = build_catalogue.build(REFERENCE)
+    licences = {row["fields"]["slug"]: row["fields"] for row in rows if row["model"] == "advisor.licence"}
+    ai_models = {row["fields"]["slug"]: row["fields"] for row in rows if row["model"] == "advisor.aimodel"}
+
+    kimi_k3 = licences["kimi-k3-license"]["thresholds"]
+    gates = [t for t in kimi_k3 if t["effect"] == "separate-licence"]
+    assert [(t["kind"], t["value"]) for t in gates] == [("maas_group_revenue_12m_usd", 20_000_000)]
+    assert [t["kind"] for t in kimi_k3 if t["effect"] == "display-duty"] == ["mau", "monthly_revenue_usd"]
+    assert "mau_threshold" not in licences["kimi-k3-license"]
+
+    llama = licences["llama-3.1-community"]["use_restrictions"]
+    medical = next(r for r in llama if r["use"] == "medical-advice")
+    assert (medical["rule"], medical["condition"]) == (
+        "conditional",
+        "only within authorised, licensed professional practice",
+    )
+    military = next(r for r in llama if r["use"] == "military")
+    assert military["rule"] == "forbidden" and "condition" not in military
+    assert "llama-models" in military["source"]
+
+    gemini = ai_models["gemini-2.5-pro"]
+    assert (gemini["lifecycle"], gemini["shutdown_date"], gemini["replacement"]) == (
+        "retired",
+        "2026-12-01",
+        "gemini-3.8-flash",
+    )
+    assert "aideprecations.com" in gemini["lifecycle_source"]
+    assert (ai_models["llama-3.1-8b"]["lifecycle"], ai_models["llama-3.1-8b"]["replacement"]) == ("active", "")
+    assert (ai_models["claude-opus-5.5"]["release_date"], ai_models["claude-opus-5.5"]["release_date_precision"]) == (
+        "2026-09-01",
+        "month",
+    )
+    assert ai_models["command-a"]["fine_tuning_until"] == "2025-09-15"
+
+
+def test_a_month_only_release_date_shows_as_a_month(seeded, client):
+    content = client.get(reverse("advisor:model-detail", args=["deepseek-v4-pro"])).content.decode()
+    assert "April 2026" in content
+    assert "April 1, 2026" not in content
+
+
+def test_a_retired_model_page_names_its_replacement(seeded, client):
+    content = " ".join(client.get(reverse("advisor:model-detail", args=["gemini-2.5-pro"])).content.decode().split())
+    assert "Retired on Dec. 1, 2026." in content
+    assert "Deprecated" not in content
+    assert 'The vendor names <a href="/models/gemini-3.8-flash/">Gemini 3.8 Flash</a> as its replacement.' in content
+    gpt_4o = " ".join(client.get(reverse("advisor:model-detail", args=["gpt-4o"])).content.decode().split())
+    assert "The vendor names gpt-6-luna as its replacement (not in this catalogue)." in gpt_4o
 
 
 def test_seeded_scores_follow_the_facts(seeded):
@@ -151,7 +256,12 @@ def test_seeded_scores_follow_the_facts(seeded):
     assert score_of("command-a", "usage-clarity").value <= 4
     assert score_of("mistral-7b", "usage-clarity").value >= 8
     assert score_of("claude-3.7-sonnet", "maintenance").value == 1
+    assert score_of("gemini-2.5-pro", "maintenance").value == 1  # retired, with its replacement named
     assert "2027-01-14" in score_of("gpt-4o", "maintenance").rationale
+    # Kimi K3 has a separate-licence gate, Kimi K2 only display duties.
+    assert "a user or revenue gate" in score_of("kimi-k3", "control").rationale
+    assert "gate" not in score_of("kimi-k2", "control").rationale
+    assert "forbidden uses" in score_of("llama-3.1-8b", "control").rationale
 
 
 # -- Database constraints ---------------------------------------------------------------

@@ -26,9 +26,12 @@ LLAMA_4 = {
     "osi_approved": False,
     "commercial_use": "conditional",
     "acceptable_use_policy": True,
-    "mau_threshold": 700_000_000,
-    "threshold_effect": "gate",
+    "thresholds": [{"kind": "mau", "value": 700_000_000, "effect": "separate-licence", "note": ""}],
     "excluded_jurisdictions": ["EU"],
+    "use_restrictions": [
+        {"use": "military", "rule": "forbidden", "clause": "", "source": ""},
+        {"use": "medical-advice", "rule": "conditional", "condition": "licensed practice", "clause": "", "source": ""},
+    ],
 }
 API_TERMS = {
     "name": "Vendor API terms",
@@ -53,7 +56,7 @@ def open_model(**overrides):
         "min_gpu_memory_gb": 16,
         "price_input_per_mtok": None,
         "price_output_per_mtok": None,
-        "lifecycle": "available",
+        "lifecycle": "active",
         "shutdown_date": None,
         "licence": PERMISSIVE,
     }
@@ -71,7 +74,7 @@ def closed_model(**overrides):
         "min_gpu_memory_gb": None,
         "price_input_per_mtok": 3.0,
         "price_output_per_mtok": 15.0,
-        "lifecycle": "available",
+        "lifecycle": "active",
         "shutdown_date": None,
         "licence": API_TERMS,
     }
@@ -174,6 +177,35 @@ def test_deprecated_model_carries_its_shutdown_date_into_maintenance():
     value, rationale = scoring.maintenance(closed_model(lifecycle="deprecated", shutdown_date="2026-12-11"))
     assert value == 6
     assert "2026-12-11" in rationale
+
+
+def test_only_a_separate_licence_threshold_is_a_gate():
+    restricted = {**PERMISSIVE, "category": "open-weights-restricted", "osi_approved": False}
+    duty = [{"kind": "mau", "value": 100_000_000, "effect": "display-duty", "note": ""}]
+    gate = [{"kind": "maas_group_revenue_12m_usd", "value": 20_000_000, "effect": "separate-licence", "note": ""}]
+    for thresholds in ([], None, duty):
+        facts = open_model(licence={**restricted, "thresholds": thresholds})
+        assert scoring.usage_clarity(facts)[0] == 6
+        assert "gate" not in scoring.control(facts)[1]
+    gated = open_model(licence={**restricted, "thresholds": duty + gate})
+    assert scoring.usage_clarity(gated) == (
+        5,
+        "The custom vendor licence has a user or revenue threshold above which a separate licence is needed "
+        "to check before commercial use.",
+    )
+    assert scoring.control(gated)[1].endswith("a user or revenue gate.")
+
+
+def test_only_uses_forbidden_outright_cost_control():
+    conditional = [
+        {"use": "legal-advice", "rule": "conditional", "condition": "human review", "clause": "", "source": ""}
+    ]
+    forbidden = [{"use": "other", "rule": "forbidden", "clause": "malware", "source": ""}]
+    for restrictions in (None, [], conditional):
+        assert scoring.control(open_model(licence={**PERMISSIVE, "use_restrictions": restrictions}))[0] == 9
+    value, rationale = scoring.control(open_model(licence={**PERMISSIVE, "use_restrictions": conditional + forbidden}))
+    assert value == 8
+    assert "forbidden uses" in rationale
 
 
 def test_every_computed_criterion_is_scored_and_documented():

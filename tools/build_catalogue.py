@@ -8,11 +8,15 @@ explicit primary keys in the reference's own order. Computed scores come from
 ``advisor/scoring.py``; the editorial capability scores from
 ``tools/editorial_scores.yaml``; the criteria text from ``tools/criteria.yaml``.
 
-Structured licence fields that the reference states only in prose (thresholds,
-jurisdiction carve-outs, hosting bars, forbidden uses, API data terms) are set
-in ``LICENCE_FACTS`` below, each with the clause it comes from. Lifecycle
-states come from the ``RETIRED`` / ``DEPRECATED`` markers in a model's notes;
-the shutdown dates are in ``SHUTDOWN_DATES``, checked against the notes.
+Thresholds, use restrictions, hosted fine-tuning end dates and model
+lifecycles (status, shutdown date, replacement, source) are read from the
+reference's structured schema 2 fields; ``lifecycle`` is authoritative and the
+notes only explain. A month-only release date (``YYYY-MM``) is stored as the
+1st with the precision "month", so the pages show it as a month. The legacy
+``mau_threshold`` field is ignored: ``thresholds`` supersedes it. Structured
+licence fields that the reference states only in prose (jurisdiction
+carve-outs, hosting bars, remote restriction, API data terms) are set in
+``LICENCE_FACTS`` below, each with the clause it comes from.
 
 The script needs no database and no Django settings, so it runs anywhere the
 virtualenv does. Re-run it after editing the reference or the tools/*.yaml
@@ -42,104 +46,46 @@ OUTPUT = ROOT / "fixtures" / "catalogue.json"
 # The reference names one company two ways; keep one provider row for it.
 PROVIDER_ALIASES = {"Cohere (Cohere For AI / Cohere Labs)": "Cohere"}
 
-# Structured licence facts the reference states in its clauses and conditions.
+# Structured licence facts the reference states only in its clauses and conditions.
 LICENCE_FACTS = {
-    # "over 700 million monthly active users ... must ask Meta for a separate licence"
-    "llama-3.1-community": {"threshold_effect": "gate"},
     # 3.2 AUP withholds the grant for the multimodal models from EU-domiciled people and companies
-    "llama-3.2-community": {
-        "threshold_effect": "gate",
-        "excluded_jurisdictions": ["EU"],
-        "jurisdiction_exclusion_multimodal_only": True,
-    },
+    "llama-3.2-community": {"excluded_jurisdictions": ["EU"], "jurisdiction_exclusion_multimodal_only": True},
     # "Its Acceptable Use Policy carries the same EU carve-out for multimodal models"
-    "llama-3.3-community": {
-        "threshold_effect": "gate",
-        "excluded_jurisdictions": ["EU"],
-        "jurisdiction_exclusion_multimodal_only": True,
-    },
+    "llama-3.3-community": {"excluded_jurisdictions": ["EU"], "jurisdiction_exclusion_multimodal_only": True},
     # "the Acceptable Use Policy's EU carve-out applies directly to them"
-    "llama-4-community": {
-        "threshold_effect": "gate",
-        "excluded_jurisdictions": ["EU"],
-        "jurisdiction_exclusion_multimodal_only": True,
-    },
+    "llama-4-community": {"excluded_jurisdictions": ["EU"], "jurisdiction_exclusion_multimodal_only": True},
     # "Google may restrict use remotely or otherwise where it believes the terms are breached."
     "gemma-terms-of-use": {"remote_restriction": True},
-    # "more than 100 million monthly active users must request a licence from Alibaba Cloud"
-    "tongyi-qianwen-license": {"threshold_effect": "gate"},
-    # "after which a licence from Alibaba Cloud is needed"
-    "qwen-license": {"threshold_effect": "gate"},
-    # Attachment A: "military use ... fully automated decisions that adversely affect a person's legal rights";
     # "DeepSeek reserves the right to restrict usage that breaks the licence"
-    "deepseek-model-license": {
-        "forbidden_uses": ["military", "automated-legal-decisions"],
-        "remote_restriction": True,
-    },
-    # "no medical advice or medical-result interpretation, and no use in law-enforcement, justice or immigration"
-    "bigscience-bloom-rail-1.0": {"forbidden_uses": ["medical-advice", "law-enforcement"]},
+    "deepseek-model-license": {"remote_restriction": True},
     # The Falcon-180B licence bars "hosting use" without a separate licence (the only catalogue model under it).
     "tii-falcon-license": {"hosting_barred": True},
-    # 100M MAU or USD 20M per month (= USD 240M a year) triggers only a display duty, not a gate.
-    "kimi-k2-modified-mit": {"revenue_threshold_usd": 240_000_000, "threshold_effect": "duty"},
-    # Section 2: a separate agreement is needed when the group runs a Model-as-a-Service business with more
-    # than USD 20M revenue in 12 months. The 100M MAU / USD 20M-a-month figure only triggers the display
-    # duty, which stays listed in the obligations; a single threshold_effect cannot hold both, so the
-    # MAU figure is not stored as a gate.
-    "kimi-k3-license": {
-        "mau_threshold": None,
-        "revenue_threshold_usd": 20_000_000,
-        "threshold_effect": "gate",
-        "threshold_hosted_service_only": True,
-    },
-    # API terms: data use by default, zero retention, and the competing-models restriction.
-    "openai-api-terms": {
-        "forbidden_uses": ["competing-models"],
-        "prompts_train_by_default": "no",
-        "zero_retention_offered": True,
-    },
-    "anthropic-commercial-terms": {
-        "forbidden_uses": ["competing-models"],
-        "prompts_train_by_default": "no",
-        "zero_retention_offered": True,
-    },
+    # API terms: data use by default and zero retention.
+    "openai-api-terms": {"prompts_train_by_default": "no", "zero_retention_offered": True},
+    "anthropic-commercial-terms": {"prompts_train_by_default": "no", "zero_retention_offered": True},
     # Unpaid services are used to improve products (outside the EEA, Switzerland and the UK); the Gemini API
     # terms themselves offer no zero-retention option (that is a Vertex AI configuration).
-    "google-gemini-api-terms": {
-        "forbidden_uses": ["competing-models"],
-        "prompts_train_by_default": "free-tier",
-    },
-    "xai-api-terms": {"forbidden_uses": ["competing-models"], "prompts_train_by_default": "no"},
-    "aws-bedrock-service-terms": {"forbidden_uses": ["competing-models"], "prompts_train_by_default": "no"},
+    "google-gemini-api-terms": {"prompts_train_by_default": "free-tier"},
+    "xai-api-terms": {"prompts_train_by_default": "no"},
+    "aws-bedrock-service-terms": {"prompts_train_by_default": "no"},
 }
 
-# Shutdown dates for models whose notes say RETIRED or DEPRECATED. When the notes give several dates,
-# the entry records which one was picked and why; the note is appended to the model's notes.
-SHUTDOWN_DATES = {
-    "gpt-4o": (
-        "2027-01-14",
-        "Shutdown date recorded here: January 14, 2027, the latest scheduled date (the remaining "
-        "snapshots); the original 2024-05-13 snapshot already shut down on October 23, 2026.",
-    ),
-    "gpt-4.1": ("2027-01-14", ""),
-    "o3": ("2026-12-11", ""),
-    "gpt-5": ("2026-12-11", ""),
-    "claude-3.7-sonnet": ("2026-02-19", ""),
-    "claude-sonnet-4.5": ("2026-11-30", ""),
-    "gemini-2.0-flash": ("2026-06-01", ""),
-    "gemini-2.5-pro": (
-        "2026-12-01",
-        "Shutdown date recorded here: December 1, 2026, the latest documented date; earlier listings "
-        "gave June 17, 2026 and October 2026.",
-    ),
-    "gemini-2.5-flash": (
-        "2026-12-01",
-        "Shutdown date recorded here: December 1, 2026, the latest documented date for the shared "
-        "Gemini 2.5 schedule (given on the Gemini 2.5 Pro entry); earlier listings gave June 17, 2026 "
-        "and October 2026.",
-    ),
-    "gemini-3-pro": ("2026-03-09", ""),
+# The reference's controlled vocabularies (advisor.vocab holds the same values with labels).
+THRESHOLD_KINDS = {"mau", "monthly_revenue_usd", "annual_revenue_usd", "maas_group_revenue_12m_usd"}
+THRESHOLD_EFFECTS = {"separate-licence", "display-duty", "other"}
+RESTRICTED_USES = {
+    "medical-advice",
+    "legal-advice",
+    "financial-advice",
+    "law-enforcement",
+    "military",
+    "automated-legal-decisions",
+    "competing-models",
+    "biometric-identification",
+    "other",
 }
+USE_RULES = {"forbidden", "conditional"}
+LIFECYCLES = {"active", "deprecated", "retired"}
 
 LANGUAGES = {
     "arabic": "ar",
@@ -195,31 +141,80 @@ def languages_of(text):
 
 
 def release_date_of(text):
-    """A DateField needs a day: month-only dates become the 1st, with a note saying so."""
+    """``(date, precision)``: a DateField needs a day, so a month-only date is stored as the 1st."""
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        return text, ""
+        return text, "day"
     if re.fullmatch(r"\d{4}-\d{2}", text):
-        return f"{text}-01", f"Release date known to the month only ({text}); stored as the first of the month."
+        return f"{text}-01", "month"
     raise ValueError(f"unexpected release date {text!r}")
 
 
+def iso_date(value, where):
+    """A YYYY-MM-DD string from the reference (None stays None)."""
+    if value is None:
+        return None
+    value = str(value)
+    datetime.date.fromisoformat(value)  # raises on a malformed date
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError(f"{where}: expected YYYY-MM-DD, not {value!r}")
+    return value
+
+
 def lifecycle_of(entry):
-    notes = entry.get("notes") or ""
-    if re.search(r"\bRETIRED\b", notes):
-        state = "retired"
-    elif re.search(r"\bDEPRECATED\b", notes):
-        state = "deprecated"
-    else:
-        if entry["id"] in SHUTDOWN_DATES:
-            raise ValueError(f"{entry['id']} has a shutdown date but its notes do not say RETIRED or DEPRECATED")
-        return "available", None, ""
-    if entry["id"] not in SHUTDOWN_DATES:
-        raise ValueError(f"{entry['id']} is {state} but has no entry in SHUTDOWN_DATES")
-    date, why = SHUTDOWN_DATES[entry["id"]]
-    spelled = datetime.date.fromisoformat(date).strftime("%B %-d, %Y")
-    if not why and spelled not in notes:
-        raise ValueError(f"{entry['id']}: {spelled} does not appear in the notes; explain the choice")
-    return state, date, why
+    """``(status, shutdown_date, replacement, source)`` from the structured ``lifecycle``.
+
+    Absent on open-weights models: published weights do not retire, so they are active.
+    """
+    lifecycle = entry.get("lifecycle")
+    if lifecycle is None:
+        if entry["access"] == "closed-api":
+            raise ValueError(f"{entry['id']}: a closed-api model needs a lifecycle")
+        return "active", None, "", ""
+    status = lifecycle["status"]
+    if status not in LIFECYCLES:
+        raise ValueError(f"{entry['id']}: unknown lifecycle status {status!r}")
+    shutdown_date = iso_date(lifecycle.get("shutdown_date"), entry["id"])
+    if status == "deprecated" and shutdown_date is None:
+        raise ValueError(f"{entry['id']}: a deprecated model needs its shutdown date")
+    return status, shutdown_date, lifecycle.get("replacement") or "", lifecycle.get("lifecycle_source") or ""
+
+
+def thresholds_of(entry):
+    """The licence's ``thresholds`` (None = not verified), checked against the vocabulary."""
+    if "thresholds" not in entry:
+        raise ValueError(f"{entry['id']}: schema 2 needs thresholds ([] for none, null when not verified)")
+    thresholds = entry["thresholds"]
+    if thresholds is None:
+        return None
+    result = []
+    for item in thresholds:
+        value = item["value"]
+        if item["kind"] not in THRESHOLD_KINDS or item["effect"] not in THRESHOLD_EFFECTS:
+            raise ValueError(f"{entry['id']}: unknown threshold {item!r}")
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            raise ValueError(f"{entry['id']}: threshold value must be a positive integer, not {value!r}")
+        result.append({"kind": item["kind"], "value": value, "effect": item["effect"], "note": item.get("note") or ""})
+    return result
+
+
+def use_restrictions_of(entry):
+    """The licence's ``use_restrictions``; absent = not verified (None)."""
+    if entry.get("use_restrictions") is None:
+        return None
+    result = []
+    for item in entry["use_restrictions"]:
+        if item["use"] not in RESTRICTED_USES or item["rule"] not in USE_RULES:
+            raise ValueError(f"{entry['id']}: unknown use restriction {item!r}")
+        restriction = {"use": item["use"], "rule": item["rule"]}
+        if item["rule"] == "conditional":
+            if not item.get("condition"):
+                raise ValueError(f"{entry['id']}: a conditional use restriction needs a condition: {item!r}")
+            restriction["condition"] = item["condition"]
+        elif item.get("condition"):
+            raise ValueError(f"{entry['id']}: a forbidden use takes no condition: {item!r}")
+        restriction.update(clause=item.get("clause") or "", source=item.get("source") or "")
+        result.append(restriction)
+    return result
 
 
 def price(value):
@@ -238,15 +233,14 @@ def licence_fields(entry):
         "may_redistribute": bool(entry["may_redistribute"]),
         "may_fine_tune": bool(entry["may_fine_tune"]),
         "outputs_may_train_models": str(entry["outputs_may_train_other_models"]),
-        "mau_threshold": entry.get("mau_threshold"),
-        "revenue_threshold_usd": None,
-        "threshold_effect": "",
-        "threshold_hosted_service_only": False,
+        "thresholds": thresholds_of(entry),
         "excluded_jurisdictions": [],
         "jurisdiction_exclusion_multimodal_only": False,
         "hosting_barred": False,
         "remote_restriction": False,
-        "forbidden_uses": [],
+        "use_restrictions": use_restrictions_of(entry),
+        "fine_tuning_until": iso_date(entry.get("fine_tuning_until"), entry["id"]),
+        "fine_tuning_until_source": entry.get("fine_tuning_until_source") or "",
         "acceptable_use_policy": bool(entry["acceptable_use_policy"]),
         "attribution_required": bool(entry["attribution_required"]),
         "prompts_train_by_default": "",
@@ -256,21 +250,18 @@ def licence_fields(entry):
         "url": entry.get("url") or "",
     }
     fields.update(LICENCE_FACTS.get(entry["id"], {}))
-    has_threshold = fields["mau_threshold"] is not None or fields["revenue_threshold_usd"] is not None
-    if has_threshold != bool(fields["threshold_effect"]):
-        raise ValueError(f"{entry['id']}: a threshold needs a threshold_effect and vice versa")
     return fields
 
 
 def model_fields(entry):
-    release_date, release_note = release_date_of(entry["release_date"])
-    lifecycle, shutdown_date, lifecycle_note = lifecycle_of(entry)
+    release_date, precision = release_date_of(str(entry["release_date"]))
+    lifecycle, shutdown_date, replacement, lifecycle_source = lifecycle_of(entry)
     codes, coverage = languages_of(entry.get("languages") or "")
-    notes = [part for part in (entry.get("notes"), lifecycle_note, release_note) if part]
     return {
         "name": entry["name"],
         "slug": entry["id"],
         "release_date": release_date,
+        "release_date_precision": precision,
         "access": entry["access"],
         "parameters": entry.get("parameters") or "",
         "context_window": entry.get("context_window"),
@@ -282,14 +273,18 @@ def model_fields(entry):
         "training_code_available": bool(entry["training_code_available"]),
         "training_data_available": bool(entry["training_data_available"]),
         "fine_tuning": list(entry.get("fine_tuning") or []),
+        "fine_tuning_until": iso_date(entry.get("fine_tuning_until"), entry["id"]),
+        "fine_tuning_until_source": entry.get("fine_tuning_until_source") or "",
         "deployment": list(entry.get("deployment") or []),
         "min_gpu_memory_gb": entry.get("min_gpu_memory_gb_fp16"),
         "price_input_per_mtok": price(entry.get("api_price_usd_per_mtok_input")),
         "price_output_per_mtok": price(entry.get("api_price_usd_per_mtok_output")),
         "strengths": "\n".join(entry.get("known_strengths") or []),
-        "notes": "\n\n".join(notes),
+        "notes": entry.get("notes") or "",
         "lifecycle": lifecycle,
         "shutdown_date": shutdown_date,
+        "replacement": replacement,
+        "lifecycle_source": lifecycle_source,
         "status": "published",
         "last_reviewed": AUDITED,
     }
@@ -297,10 +292,23 @@ def model_fields(entry):
 
 def scoring_facts(fields, licence, provider):
     """The same plain data ``catalogue_snapshot()`` gives the engine, minus scores."""
-    licence_data = {key: value for key, value in licence.items() if key != "notable_clauses"}
+    licence_data = {
+        key: value for key, value in licence.items() if key not in {"notable_clauses", "fine_tuning_until_source"}
+    }
     licence_data["obligations"] = [line for line in licence["obligations"].splitlines() if line.strip()]
-    facts = {key: value for key, value in fields.items() if key not in {"notes", "status", "last_reviewed"}}
+    left_out = {
+        "notes",
+        "status",
+        "last_reviewed",
+        "release_date_precision",
+        "lifecycle_source",
+        "fine_tuning_until_source",
+    }
+    facts = {key: value for key, value in fields.items() if key not in left_out}
+    month_only = fields["release_date_precision"] == "month"
     facts.update(
+        release_date=fields["release_date"][:7] if month_only else fields["release_date"],
+        replacement=fields["replacement"] or None,
         provider=provider["name"],
         provider_country=provider["country"],
         strengths=[line for line in fields["strengths"].splitlines() if line.strip()],

@@ -8,12 +8,20 @@ query each, and the model list is paginated.
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
-from advisor import browse, catalogue, models, pagecache, questions, vocab
+from advisor import browse, catalogue, models, pagecache, vocab
+from advisor.engine import lifecycle, questions
 
 PUBLISHED = vocab.EditorialStatus.PUBLISHED
 LICENCE_MODELS_SHOWN = 100
+
+
+def _lifecycle_state(model):
+    """Where a model stands today (``advisor.engine.lifecycle``): a past shutdown date means retired."""
+    return lifecycle.lifecycle_status(model.shutdown_date, model.lifecycle, timezone.localdate())
 
 
 def visible_models(request):
@@ -57,7 +65,7 @@ def _model_list(request):
         "form": form,
         "controls": form.controls(),
         "page_obj": page,
-        "rows": browse.catalogue_rows(page),
+        "rows": browse.catalogue_rows(page, _lifecycle_state),
         "match_count": browse.match_count_text(page.paginator.count),
         "compare_max": browse.COMPARE_MAX,
     }
@@ -77,9 +85,21 @@ def model_detail(request, slug):
         for criterion in models.Criterion.objects.only("slug", "name", "summary", "position")
     ]
     others = browse.slug_name_choices(visible_models(request).exclude(pk=ai_model.pk))
+    today = timezone.localdate()
+    lifecycle_state = _lifecycle_state(ai_model)
+    replacement = None
+    if ai_model.replacement:
+        # The vendor may name a model this catalogue does not hold: then it is named, not linked.
+        replacement = visible_models(request).filter(slug=ai_model.replacement).only("name", "slug").first()
+    fine_tuning_until, fine_tuning_source = browse.model_fine_tuning_until(ai_model)
     context = {
         "ai_model": ai_model,
-        "facts": browse.model_facts(ai_model),
+        "facts": browse.model_facts(ai_model, _lifecycle_state, today),
+        "lifecycle_state": lifecycle_state,
+        "lifecycle_text": browse.lifecycle_text(ai_model, lifecycle_state, today),
+        "replacement": replacement,
+        "fine_tuning_end": browse.fine_tuning_end(fine_tuning_until, today),
+        "fine_tuning_source": fine_tuning_source,
         "score_rows": score_rows,
         "sources": list(ai_model.sources.all()),
         "other_options": browse.options_html(others),
@@ -105,9 +125,13 @@ def licence_detail(request, slug):
         .only("name", "slug", "access", "provider__name")
         .order_by("name", "slug")[: LICENCE_MODELS_SHOWN + 1]
     )
+    today = timezone.localdate()
     context = {
         "licence": licence,
-        "glance": browse.licence_glance(licence),
+        "glance": browse.licence_glance(licence, today),
+        "thresholds": browse.threshold_rows(licence),
+        "use_restrictions": browse.use_restriction_rows(licence),
+        "fine_tuning_end": browse.fine_tuning_end(licence.fine_tuning_until, today),
         "ai_models": ai_models[:LICENCE_MODELS_SHOWN],
         "more_models": len(ai_models) > LICENCE_MODELS_SHOWN,
         "sources": list(licence.sources.all()),
@@ -118,7 +142,13 @@ def licence_detail(request, slug):
 @require_safe
 def criteria(request):
     rows = [
-        {"criterion": criterion, "questions": questions.questions_weighing(criterion.slug)}
+        {
+            "criterion": criterion,
+            "questions": [
+                {"label": gettext(question.label), "help_text": gettext(question.help_text)}
+                for question in questions.questions_weighing(criterion.slug)
+            ],
+        }
         for criterion in models.Criterion.objects.all()
     ]
     context = {"rows": rows}
@@ -159,7 +189,9 @@ def _compare(request):
             .order_by()
             .only("ai_model_id", "criterion_id", "value")
         }
-        fact_rows, score_rows = browse.compare_rows(ai_models, criteria_list, scores)
+        fact_rows, score_rows = browse.compare_rows(
+            ai_models, criteria_list, scores, _lifecycle_state, timezone.localdate()
+        )
         context.update(
             {
                 "fact_rows": fact_rows,
