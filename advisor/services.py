@@ -1,8 +1,10 @@
 """Services: the only module that touches both the ORM and the engine."""
 
 from django.db import transaction
+from django.utils import timezone
 
 from advisor import catalogue, engine, models, scoring
+from advisor.engine import questions
 
 # -- Computed scores -------------------------------------------------------------
 
@@ -57,34 +59,59 @@ _prepared = {}
 
 
 def catalogue_prepared():
-    """Return ``(fingerprint, prepared catalogue)``, prepared once per catalogue version per process."""
+    """Return ``(fingerprint, prepared catalogue)``, prepared once per catalogue version and day per process.
+
+    The engine reads shutdown dates against the day it is given, so a new day prepares anew.
+    """
     # The fingerprint first (one query): the cached snapshot is unpickled from
     # the cache on every get, which costs more than the engine run at 500 models.
     fingerprint = catalogue.current_fingerprint()
-    prepared = _prepared.get(fingerprint)
+    today = timezone.localdate()
+    prepared = _prepared.get((fingerprint, today))
     if prepared is None:
         fingerprint, snapshot = catalogue.catalogue_load()
-        prepared = engine.prepare(snapshot)
+        prepared = engine.prepare(snapshot, today=today)
         _prepared.clear()  # keep only the current catalogue in memory
-        _prepared[fingerprint] = prepared
+        _prepared[fingerprint, today] = prepared
     return fingerprint, prepared
 
 
-def recommendation_create(*, answers, previous=None):
+def preset_record(preset, answers):
+    """Which answers came from an audience preset: those still equal to the preset's."""
+    given = preset.answers if isinstance(preset.answers, dict) else {}
+    keys = [
+        key
+        for key in questions.KEYS
+        if key in given and key in answers and _same_answer(given[key], answers[key])
+    ]
+    return {"slug": preset.slug, "name": preset.name, "keys": keys}
+
+
+def _same_answer(left, right):
+    if isinstance(left, (list, tuple)) or isinstance(right, (list, tuple)):
+        return sorted(left or ()) == sorted(right or ())
+    return left == right
+
+
+def recommendation_create(*, answers, previous=None, preset=None):
     """Run the engine on today's catalogue and save the result as a new permalink.
 
     Store inputs and output, not pointers to live rows: editors will change
     the catalogue later and a shared link must keep saying what it said.
     With ``previous``, the new result also records how its ranking differs
-    from that earlier result (a re-evaluation).
+    from that earlier result (a re-evaluation); with ``preset``, which answers
+    came from that audience preset. Bad answers raise ``engine.InvalidAnswers``
+    before anything is saved.
     """
     fingerprint, prepared = catalogue_prepared()
     result = engine.recommend(answers, prepared).as_json()
+    if preset is not None:
+        result["from_preset"] = preset_record(preset, result["answers"])
     if previous is not None:
         result["reevaluation"] = ranking_changes(previous, result)
     with transaction.atomic():
         return models.Recommendation.objects.create(
-            answers=answers,
+            answers=result["answers"],
             result=result,
             catalogue_fingerprint=fingerprint,
             engine_version=engine.VERSION,

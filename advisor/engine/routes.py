@@ -1,0 +1,210 @@
+"""How a team would run each model, and the criteria that depend on it.
+
+A route is one of:
+
+- ``api``: a closed model through its vendor's API (or bought on a cloud marketplace, which
+  runs in the team's own cloud account);
+- ``hosted``: open weights through a hosted provider or a cloud marketplace;
+- ``self``: open weights on the team's own GPUs or servers;
+- ``device``: open weights on the users' phones or laptops.
+
+``possible_routes()`` lists the routes the answers allow; ``chosen_route()`` picks the one the
+team would take. Five criteria are then scored for that route (``route_values()``), so a model is
+never praised for a hosted API the team cannot use, nor scored as if it had one.
+"""
+
+from dataclasses import dataclass
+
+from advisor.engine import hardware
+from advisor.engine.text import gettext_noop as _
+
+API, HOSTED, SELF, DEVICE = "api", "hosted", "self", "device"
+SELF_RUN_DEPLOYMENTS = frozenset({"on-premises", "air-gapped"})
+HOSTED_OPTIONS = frozenset({"managed-api", "cloud-marketplace"})
+ROUTE_CRITERIA = ("cost-at-scale", "maintenance", "fast-development", "data-privacy", "security")
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    kind: str
+    precision: str | None = None  # for self and device: "16-bit", "4-bit" or "unknown"
+
+    @property
+    def slot(self):
+        """Index of this route's values in the prepared catalogue."""
+        return ROUTE_SLOTS[self.kind, self.precision]
+
+
+ROUTE_SLOTS = {
+    (API, None): 0,
+    (HOSTED, None): 1,
+    (SELF, "16-bit"): 2,
+    (SELF, "4-bit"): 3,
+    (SELF, "unknown"): 4,
+    (DEVICE, "16-bit"): 5,
+    (DEVICE, "4-bit"): 6,
+}
+ALL_ROUTES = tuple(Route(kind, precision) for kind, precision in ROUTE_SLOTS)
+
+
+def hosted_allowed(facts, deployment):
+    """An open model through a hosted provider: any API, or a marketplace inside the team's own cloud."""
+    if deployment == "any-api":
+        return bool(facts.deployment & HOSTED_OPTIONS)
+    if deployment == "own-cloud":
+        return "cloud-marketplace" in facts.deployment
+    return False
+
+
+def possible_routes(facts, deployment, hardware_answer):
+    """The routes the answers allow for this model, best guess first is not implied."""
+    if not facts.is_open:
+        if deployment == "any-api" and facts.deployment & HOSTED_OPTIONS:
+            return [Route(API)]
+        if deployment == "own-cloud" and "cloud-marketplace" in facts.deployment:
+            return [Route(API)]
+        return []
+    routes = []
+    if hosted_allowed(facts, deployment):
+        routes.append(Route(HOSTED))
+    if deployment == "on-device":
+        if "on-device" in facts.deployment and hardware_answer in hardware.DEVICES:
+            precision = hardware.precision_that_fits(facts.memory, hardware_answer)
+            if precision not in (None, "unknown"):  # on a device, an unknown size is never proposed
+                routes.append(Route(DEVICE, precision))
+    elif "self-host" in facts.deployment and hardware_answer not in hardware.DEVICES:
+        precision = hardware.precision_that_fits(facts.memory, hardware_answer)
+        if precision is not None:
+            routes.append(Route(SELF, precision))
+    return routes
+
+
+def prefers_own_hardware(answers):
+    """Whether a team that could use either would run an open model itself rather than through a host.
+
+    It would when it has people to run models and a reason to: sensitive data, heavy volume, a fixed
+    infrastructure budget, or a wish for independence.
+    """
+    return answers["mlops"] != "none" and (
+        answers["data_sensitivity"] in ("confidential", "regulated")
+        or answers["volume"] == "high"
+        or answers["budget"] == "fixed"
+        or answers["lock_in"] == "low"
+    )
+
+
+ROUTE_KEYS = ("deployment", "hardware", "mlops", "data_sensitivity", "volume", "budget", "lock_in")
+
+
+def chosen_route(facts, answers):
+    routes = possible_routes(facts, answers["deployment"], answers["hardware"])
+    if not routes:
+        return None
+    if len(routes) == 1:
+        return routes[0]
+    own = [route for route in routes if route.kind in (SELF, DEVICE)]
+    if own and prefers_own_hardware(answers):
+        return own[0]
+    return next(route for route in routes if route.kind == HOSTED)
+
+
+# -- Criteria scored for the route ------------------------------------------------------------
+# Each returns (value 0-10, rationale). The rationale names the route.
+
+
+def _price_value(facts):
+    """The stored API-price rule (advisor.scoring), blended as three input tokens per output token."""
+    if facts.price_input is None or facts.price_output is None:
+        return None
+    blended = (3 * facts.price_input + facts.price_output) / 4
+    for limit, value in ((0.5, 9), (1.5, 8), (3, 7), (5, 6), (10, 4), (20, 3)):
+        if blended <= limit:
+            return value
+    return 2
+
+
+def _memory_value(gb):
+    for limit, value in ((24, 9), (80, 8), (160, 6), (640, 4), (1400, 3)):
+        if gb <= limit:
+            return value
+    return 2
+
+
+def _gb(facts, precision):
+    memory = facts.memory
+    return memory.gb_16bit if precision == "16-bit" else memory.gb_4bit
+
+
+def route_values(facts, route):
+    """{criterion: (value, rationale)} for the route-dependent criteria; editor overrides win."""
+    values = _route_values(facts, route)
+    for slug in facts.overridden & set(values):
+        values[slug] = (facts.values[slug], facts.rationales[slug])
+    return values
+
+
+def _route_values(facts, route):
+    fine_tuning_bonus = 1 if facts.fine_tuning else 0
+    if route.kind == API:
+        return {slug: (facts.values[slug], facts.rationales[slug]) for slug in ROUTE_CRITERIA}
+    if route.kind == HOSTED:
+        price = _price_value(facts)
+        return {
+            "cost-at-scale": (price, "Through a hosted provider, priced from the list price recorded here.")
+            if price is not None
+            else (5, "Through a hosted provider: no list price is recorded here, so it counts as 5 out of 10."),
+            "maintenance": (7, "Through a hosted provider: no servers of your own to run."),
+            "fast-development": (
+                7 + fine_tuning_bonus,
+                "Through a hosted provider: an API on the first day"
+                + (", with fine-tuning options." if fine_tuning_bonus else "."),
+            ),
+            "data-privacy": (
+                5,
+                "Through a hosted provider: prompts go to that provider, whose data terms are not recorded here.",
+            ),
+            "security": (4, "Through a hosted provider: the provider sets much of the security posture."),
+        }
+    if route.precision == "unknown" or facts.memory is None:
+        gb_text, memory_value, maintenance = "an unpublished amount of memory", 5, 4
+    else:
+        gb = _gb(facts, route.precision)
+        gb_text = f"about {gb:,} GB at {route.precision}"
+        memory_value = _memory_value(gb)
+        maintenance = 6 if gb <= 24 else 5 if gb <= 80 else 3 if gb <= 640 else 2
+    where = "on your own hardware" if route.kind == SELF else "on your users' devices"
+    if route.kind == DEVICE:
+        return {
+            "cost-at-scale": (10, f"Runs {where} ({gb_text}): no serving cost per request."),
+            "maintenance": (6, f"Runs {where} ({gb_text}): no servers, but you ship and update the model in your app."),
+            "fast-development": (4 + fine_tuning_bonus, f"Runs {where}: packaging a model for devices takes time."),
+            "data-privacy": (10, f"Runs {where}: prompts never leave the device."),
+            "security": (facts.values["security"], facts.rationales["security"]),
+        }
+    return {
+        "cost-at-scale": (memory_value, f"Runs {where}, needing {gb_text}: the hardware is the cost, busy or idle."),
+        "maintenance": (maintenance, f"Runs {where}, needing {gb_text}: your team serves, scales and patches it."),
+        "fast-development": (
+            4 + fine_tuning_bonus,
+            f"Runs {where}: setting up serving takes weeks"
+            + (", but you can tune it freely." if fine_tuning_bonus else "."),
+        ),
+        "data-privacy": (10, f"Runs {where}: prompts stay with you."),
+        "security": (facts.values["security"], facts.rationales["security"]),
+    }
+
+
+ROUTE_LABELS = {
+    API: _("Through %(provider)s's API"),
+    HOSTED: _("Open weights through a hosted provider"),
+    SELF: _("On your own hardware"),
+    DEVICE: _("On your users' devices"),
+}
+ROUTE_FIT = {
+    "16-bit": _("needs about %(gb_16)s GB at 16-bit (%(gb_4)s GB at 4-bit); fits your hardware at 16-bit"),
+    "4-bit": _(
+        "needs about %(gb_16)s GB at 16-bit, more than your hardware holds; fits only quantised to 4-bit "
+        "(about %(gb_4)s GB), which costs some quality"
+    ),
+    "unknown": _("its size is not published, so check that it fits your hardware"),
+}

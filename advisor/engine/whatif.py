@@ -1,0 +1,140 @@
+"""What would change the outcome: single answer changes, each checked by re-running the engine.
+
+``alternatives()`` yields every single-answer change (each other choice of a single-choice
+question; each addition or removal for a multiple-choice one, never leaving a required one
+empty). ``verdict_and_top_flips()`` re-evaluates each and reports the ones that change the
+verdict or the pick to start with; a change that leaves no model eligible is never offered.
+When nothing is eligible, ``admitting_changes()`` finds the fewest answer changes (one, else two)
+that would admit models.
+"""
+
+from dataclasses import dataclass
+from itertools import combinations
+
+from advisor.engine import hardware, rules
+from advisor.engine.prepared import eligibility, evaluate
+from advisor.engine.questions import ORDER, QUESTIONS
+from advisor.engine.verdict import decide, stance
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    key: str
+    value: object  # the new answer (a tuple for multiple choice)
+    item: str  # the choice set, added or removed
+    form: str  # "set", "add" or "remove"
+    distance: int  # 1 for a neighbouring choice of an ordered question or any other change
+
+    def apply(self, answers):
+        changed = dict(answers)
+        changed[self.key] = self.value
+        return changed
+
+    @property
+    def order(self):
+        return (self.distance, ORDER[self.key], str(self.item))
+
+
+def alternatives(answers):
+    for question in QUESTIONS:
+        current = answers[question.key]
+        if question.multiple:
+            for item in question.values:
+                if item in current:
+                    if question.at_least_one and len(current) == 1:
+                        continue
+                    yield Change(question.key, tuple(x for x in current if x != item), item, "remove", 1)
+                else:
+                    chosen = set(current) | {item}
+                    yield Change(question.key, tuple(x for x in question.values if x in chosen), item, "add", 1)
+            continue
+        position = question.values.index(current)
+        for index, value in enumerate(question.values):
+            if value != current:
+                distance = abs(index - position) if question.ordinal else 1
+                yield Change(question.key, value, value, "set", distance)
+
+
+def consistent(answers):
+    """The cross-question rule of questions.check(): on-device needs a device."""
+    return answers["deployment"] != "on-device" or answers["hardware"] in hardware.DEVICES
+
+
+def start_pick(kind, evaluation):
+    if kind == "closed" or (kind == "hybrid" and evaluation.best_closed is not None):
+        return evaluation.best_closed
+    return evaluation.best_open if evaluation.best_open is not None else evaluation.best_closed
+
+
+def verdict_and_top_flips(catalogue, base, kind, top):
+    """([(change, new kind, new margin)], [(change, new top index)]) over every single change."""
+    verdict_flips, top_flips = [], []
+    answers = base.answers
+    for change in alternatives(answers):
+        changed = change.apply(answers)
+        if not consistent(changed):
+            continue
+        eligible = eligibility(catalogue, changed) if change.key in rules.CONSTRAINING else base.eligible
+        evaluation = evaluate(catalogue, changed, eligible=eligible)
+        if not evaluation.shortlisted.any():
+            continue  # never offer a change that leaves nothing eligible
+        new_kind, _pattern, new_margin, _confidence = decide(
+            changed,
+            stance(changed),
+            evaluation.side_score(evaluation.best_open),
+            evaluation.side_score(evaluation.best_closed),
+        )
+        if new_kind != kind:
+            verdict_flips.append((change, new_kind, new_margin))
+        new_top = start_pick(new_kind, evaluation)
+        if top is not None and new_top is not None and new_top != top:
+            top_flips.append((change, new_top))
+    return verdict_flips, top_flips
+
+
+def most_plausible(flips, margin, limit=2):
+    """The smallest changes first, then the largest margin shift; one per question."""
+    flips = sorted(flips, key=lambda flip: (flip[0].distance, -abs(flip[2] - margin), flip[0].order))
+    chosen, seen = [], set()
+    for flip in flips:
+        if flip[0].key not in seen:
+            seen.add(flip[0].key)
+            chosen.append(flip)
+        if len(chosen) == limit:
+            break
+    return chosen
+
+
+def admitting_changes(catalogue, answers, limit=3):
+    """The fewest answer changes to constraining questions that admit models: [(changes, eligible indices)]."""
+    singles = [
+        change
+        for change in alternatives(answers)
+        if change.key in rules.CONSTRAINING and consistent(change.apply(answers))
+    ]
+    found = []
+    for change in singles:
+        eligible = eligibility(catalogue, change.apply(answers))
+        if eligible.any():
+            found.append(((change,), eligible))
+    if not found:
+        for first, second in combinations(singles, 2):
+            if first.key == second.key:
+                continue
+            changed = second.apply(first.apply(answers))
+            if not consistent(changed):
+                continue
+            eligible = eligibility(catalogue, changed)
+            if eligible.any():
+                found.append(((first, second), eligible))
+    found.sort(key=lambda item: (sum(c.distance for c in item[0]), -int(item[1].sum()), [c.order for c in item[0]]))
+    chosen, seen = [], set()
+    for changes, eligible in found:
+        keys = tuple(c.key for c in changes)
+        if keys in seen:
+            continue
+        seen.add(keys)
+        chosen.append((changes, [int(i) for i in eligible.nonzero()[0]]))
+        if len(chosen) == limit:
+            break
+    return chosen

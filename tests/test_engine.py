@@ -1,0 +1,391 @@
+"""The engine's rules on small, hand-made catalogues: each test states a fact and what a team sees."""
+
+import datetime
+import json
+
+import pytest
+
+from advisor import engine, scoring
+from advisor.engine import lifecycle, questions
+from tests.conftest import complete_answers
+
+TODAY = datetime.date(2026, 12, 2)
+
+APACHE = {
+    "slug": "apache-2.0",
+    "name": "Apache License 2.0",
+    "category": "permissive",
+    "commercial_use": "yes",
+    "may_fine_tune": True,
+    "outputs_may_train_models": "yes",
+    "thresholds": [],
+    "use_restrictions": [],
+}
+API_TERMS = {
+    "slug": "vendor-terms",
+    "name": "Vendor API Terms",
+    "category": "proprietary-api",
+    "commercial_use": "yes",
+    "may_fine_tune": True,
+    "outputs_may_train_models": "no",
+    "thresholds": [],
+    "use_restrictions": [
+        {
+            "use": "medical-advice",
+            "rule": "conditional",
+            "condition": "a licensed professional is involved",
+            "clause": "tailored medical advice",
+        },
+        {"use": "military", "rule": "forbidden", "clause": "weapons development"},
+    ],
+    "prompts_train_by_default": "no",
+    "zero_retention_offered": True,
+}
+GATED = {
+    "slug": "community",
+    "name": "Community Licence",
+    "category": "open-weights-restricted",
+    "commercial_use": "conditional",
+    "may_fine_tune": True,
+    "outputs_may_train_models": "conditional",
+    "thresholds": [
+        {"kind": "mau", "value": 700_000_000, "effect": "separate-licence", "note": "ask the licensor"},
+        {"kind": "mau", "value": 100_000_000, "effect": "display-duty", "note": "show the model's name"},
+    ],
+    "use_restrictions": [],
+}
+
+
+def model(slug, *, access="open-weights", licence=APACHE, capability=6, **facts):
+    closed = access == "closed-api"
+    entry = {
+        "slug": slug,
+        "name": facts.pop("name", slug.replace("-", " ").title()),
+        "provider": facts.pop("provider", "Acme"),
+        "access": access,
+        "parameters": None if closed else "8B",
+        "context_window": 131_072,
+        "modalities": ["text"],
+        "languages": "English",
+        "language_codes": ["en"],
+        "language_coverage": "broad",
+        "weights_available": not closed,
+        "training_code_available": False,
+        "training_data_available": False,
+        "fine_tuning": ["api-fine-tuning"] if closed else ["full", "lora"],
+        "deployment": ["managed-api", "cloud-marketplace"] if closed else ["self-host", "managed-api"],
+        "min_gpu_memory_gb": None,
+        "price_input_per_mtok": 1.0 if closed else None,
+        "price_output_per_mtok": 4.0 if closed else None,
+        "lifecycle": "active" if closed else None,
+        "shutdown_date": None,
+        "replacement": None,
+        "fine_tuning_until": None,
+        "licence": licence,
+        "scores": {slug: {"value": 5, "rationale": "stored"} for slug in scoring.CRITERIA},
+    }
+    entry["scores"]["capability"] = {"value": capability, "rationale": "editorial"}
+    entry.update(facts)
+    return entry
+
+
+def catalogue(*entries, today=TODAY):
+    snapshot = {"criteria": [{"slug": slug, "name": slug.title()} for slug in scoring.CRITERIA], "models": entries}
+    return engine.prepare(snapshot, today=today)
+
+
+def run(prepared, **overrides):
+    return engine.recommend(complete_answers(**overrides), prepared).as_json()
+
+
+def excluded_rules(result):
+    return {item["slug"]: [reason["rule"] for reason in item["reasons"]] for item in result["excluded"]}
+
+
+def texts(messages):
+    return [m["msgid"] % m["params"] for m in messages]
+
+
+def entry(result, slug):
+    return next(item for item in result["ranking"] if item["slug"] == slug)
+
+
+# -- No answer is assumed ---------------------------------------------------------------
+
+
+def test_a_missing_answer_is_an_error_never_a_default():
+    answers = complete_answers()
+    del answers["jurisdiction"]
+
+    with pytest.raises(engine.InvalidAnswers) as raised:
+        engine.recommend(answers, catalogue(model("a")))
+
+    assert raised.value.errors == {"jurisdiction": "required"}
+
+
+def test_not_sure_is_offered_only_where_a_team_cannot_know_yet():
+    assert questions.NOT_SURE in questions.BY_KEY["users"].values
+    assert questions.NOT_SURE in questions.BY_KEY["revenue"].values
+    with pytest.raises(engine.InvalidAnswers) as raised:
+        questions.check(complete_answers(jurisdiction=questions.NOT_SURE))
+    assert raised.value.errors == {"jurisdiction": "invalid-choice"}
+
+
+def test_on_device_needs_a_device_answer():
+    with pytest.raises(engine.InvalidAnswers) as raised:
+        questions.check(complete_answers(deployment="on-device", hardware="gpu-80"))
+    assert raised.value.errors == {"hardware": "device-needed"}
+
+
+# -- Shutdown dates are dates -----------------------------------------------------------------
+
+
+def test_lifecycle_status_reads_the_date_against_today():
+    assert lifecycle.lifecycle_status("2026-12-01", "deprecated", TODAY) == lifecycle.RETIRED
+    assert lifecycle.lifecycle_status("2026-12-11", "deprecated", TODAY) == lifecycle.SHUTTING_DOWN
+    assert lifecycle.lifecycle_status("2027-09-01", "deprecated", TODAY) == lifecycle.SHUTDOWN_SOON
+    assert lifecycle.lifecycle_status("2028-06-01", "deprecated", TODAY) == lifecycle.DEPRECATED
+    assert lifecycle.lifecycle_status(None, None, TODAY) == lifecycle.ACTIVE
+
+
+def test_a_model_past_its_shutdown_date_is_retired_the_day_after():
+    gone = model("gone", access="closed-api", licence=API_TERMS, lifecycle="deprecated", shutdown_date="2026-12-01")
+    prepared_before = catalogue(gone, model("open"), today=datetime.date(2026, 11, 30))
+    prepared_after = catalogue(gone, model("open"), today=TODAY)
+
+    assert excluded_rules(run(prepared_before)).get("gone") == ["shutting-down"]
+    after = run(prepared_after)
+    assert excluded_rules(after)["gone"] == ["retired"]
+    assert after["today"] == "2026-12-02"
+
+
+def test_shutting_down_within_six_months_names_date_and_replacement():
+    soon = model(
+        "soon",
+        access="closed-api",
+        licence=API_TERMS,
+        lifecycle="deprecated",
+        shutdown_date="2027-01-14",
+        replacement="next-model",
+    )
+    result = run(catalogue(soon, model("open")))
+
+    (reason,) = next(item["reasons"] for item in result["excluded"] if item["slug"] == "soon")
+    assert reason["rule"] == "shutting-down"
+    assert "January 14, 2027" in texts([reason["message"]])[0]
+    assert "next-model" in texts([reason["message"]])[0]
+
+
+def test_shutting_down_within_a_year_is_a_caveat_on_the_model():
+    later = model("later", access="closed-api", licence=API_TERMS, lifecycle="deprecated", shutdown_date="2027-08-01")
+    result = run(catalogue(later), mlops="none")
+
+    assert any("August 1, 2027" in text for text in texts(entry(result, "later")["caveats"]))
+
+
+# -- Hardware ----------------------------------------------------------------------------------
+
+
+def test_a_model_too_large_even_at_4_bit_is_excluded_with_both_figures():
+    huge = model("huge", parameters="MoE 400B total / 17B active", deployment=["self-host"])
+    result = run(catalogue(huge, model("small")), deployment="on-premises", hardware="gpu-80")
+
+    (reason,) = next(item["reasons"] for item in result["excluded"] if item["slug"] == "huge")
+    assert reason["rule"] == "too-large"
+    message = texts([reason["message"]])[0]
+    assert "240 GB even at 4-bit" in message and "960 GB at 16-bit" in message and "80 GB" in message
+
+
+def test_a_model_that_fits_only_quantised_says_so():
+    mid = model("mid", parameters="70B", deployment=["self-host"])
+    result = run(catalogue(mid), deployment="on-premises", hardware="gpu-80")
+
+    pick = entry(result, "mid")
+    assert pick["route"]["kind"] == "self" and pick["route"]["precision"] == "4-bit"
+    assert any("4-bit" in text for text in texts(pick["caveats"]))
+
+
+def test_on_device_never_proposes_a_model_above_the_device_budget():
+    phone_sized = model("tiny", parameters="3.8B", deployment=["self-host", "on-device"])
+    too_big = model("big", parameters="24B", deployment=["self-host", "on-device"])
+    result = run(catalogue(phone_sized, too_big), deployment="on-device", hardware="phone")
+
+    assert [item["slug"] for item in result["ranking"]] == ["tiny"]
+    assert excluded_rules(result)["big"] == ["too-large"]
+
+
+def test_no_hardware_and_no_hosted_provider_rules_an_open_model_out():
+    self_only = model("self-only", deployment=["self-host"])
+    result = run(catalogue(self_only, model("hosted")), hardware="none")
+
+    assert excluded_rules(result)["self-only"] == ["no-hardware"]
+
+
+# -- Scores follow the deployment ---------------------------------------------------------------
+
+
+def test_route_dependent_criteria_are_scored_for_the_route_taken():
+    both = model("both")
+    hosted = run(catalogue(both), hardware="none")
+    own = run(catalogue(both), deployment="on-premises", hardware="gpu-24")
+
+    def row(result, criterion):
+        return next(c for c in entry(result, "both")["contributions"] if c["criterion"] == criterion)
+
+    assert entry(hosted, "both")["route"]["kind"] == "hosted"
+    assert entry(own, "both")["route"]["kind"] == "self"
+    assert row(hosted, "data-privacy")["value"] < row(own, "data-privacy")["value"]
+    assert "hosted provider" in row(hosted, "maintenance")["rationale"]
+    assert "your own hardware" in row(own, "maintenance")["rationale"]
+
+
+# -- Requirements are requirements ----------------------------------------------------------------
+
+
+def test_must_inspect_weights_rules_closed_models_out_and_the_verdict_says_so():
+    result = run(
+        catalogue(model("open"), model("api", access="closed-api", licence=API_TERMS)),
+        transparency="weights",
+        mlops="none",
+    )
+
+    assert excluded_rules(result)["api"] == ["inspect"]
+    assert result["verdict"]["kind"] == "open"
+    assert result["verdict"]["forced"] is not None
+    assert "does not publish what you must inspect" in texts([result["verdict"]["forced"]])[0]
+
+
+def test_inspecting_training_code_needs_a_model_that_publishes_it():
+    result = run(
+        catalogue(model("weights-only"), model("with-code", training_code_available=True)),
+        transparency="weights-code",
+    )
+
+    assert excluded_rules(result)["weights-only"] == ["inspect"]
+    assert [item["slug"] for item in result["ranking"]] == ["with-code"]
+
+
+def test_documented_languages_rank_above_unconfirmed_ones_by_a_shown_contribution():
+    documented = model("documented", language_codes=["en", "ko"], capability=5)
+    vague = model("vague", capability=7)
+    result = run(catalogue(documented, vague), languages=["en", "ko"])
+
+    assert [item["slug"] for item in result["ranking"]] == ["documented", "vague"]
+    row = next(c for c in entry(result, "documented")["contributions"] if c["criterion"] == "languages")
+    assert row["value"] == 10 and row["points"] > 0
+    assert any("Korean" in text for text in texts(entry(result, "vague")["caveats"]))
+
+
+def test_a_hosted_tuning_service_that_ends_before_shipping_is_no_fine_tuning_route():
+    ending = model("ending", access="closed-api", licence=API_TERMS, fine_tuning_until="2027-03-01")
+    result = run(catalogue(ending, model("open")), customisation="fine-tune-required", time_to_market="months")
+    soon = run(catalogue(ending, model("open")), customisation="fine-tune-required", time_to_market="weeks")
+
+    assert excluded_rules(result)["ending"] == ["no-fine-tuning"]
+    assert "ending" not in excluded_rules(soon)
+
+
+# -- Licence terms, structured ----------------------------------------------------------------------
+
+
+def test_not_sure_users_flags_a_gate_to_check_before_launch_instead_of_passing_it():
+    gated = model("gated", licence=GATED)
+    unsure = run(catalogue(gated), users="not-sure")
+    above = run(catalogue(gated, model("other")), users="over-700m")
+
+    assert any(text.startswith("Check before launch") for text in texts(entry(unsure, "gated")["caveats"]))
+    assert excluded_rules(above)["gated"] == ["user-threshold"]
+
+
+def test_a_display_duty_is_a_duty_not_an_exclusion():
+    result = run(catalogue(model("gated", licence=GATED)), users="100m-700m")
+
+    assert "gated" not in excluded_rules(result)
+    assert any("show the model's name" in text for text in texts(entry(result, "gated")["obligations"]))
+
+
+def test_a_forbidden_use_excludes_and_a_conditional_one_attaches_its_condition():
+    api = model("api", access="closed-api", licence=API_TERMS)
+    forbidden = run(catalogue(api, model("open")), restricted_uses=["military"])
+    conditional = run(catalogue(api), restricted_uses=["medical-advice"], mlops="none")
+
+    assert excluded_rules(forbidden)["api"] == ["forbidden-use"]
+    assert any("a licensed professional is involved" in t for t in texts(entry(conditional, "api")["obligations"]))
+
+
+# -- Capability and honest ranking ------------------------------------------------------------------
+
+
+def test_quality_critical_never_picks_a_weak_model_while_a_strong_one_fits():
+    weak = model("weak", capability=4, scores_boost=None)
+    strong = model("strong", capability=9)
+    for criterion in ("cost-at-scale", "maintenance", "lock-in", "control"):
+        weak["scores"][criterion] = {"value": 10, "rationale": "cheap and easy"}
+    result = run(catalogue(weak, strong), quality="critical", use_case="extraction")
+
+    assert [pick["slug"] for pick in result["picks"]] == ["strong"]
+    assert [item["slug"] for item in result["below_bar"]] == ["weak"]
+
+
+def test_capability_weight_grows_with_the_demands_of_the_work():
+    prepared = catalogue(model("a"))
+
+    def share(**answers):
+        return next(w["weight"] for w in run(prepared, **answers)["weights"] if w["criterion"] == "capability")
+
+    assert share(use_case="extraction", quality="adequate") < 0.12
+    assert share(use_case="agents", quality="critical") > 0.25
+
+
+def test_picks_follow_the_verdict_one_per_side():
+    prepared = catalogue(model("open"), model("api", access="closed-api", licence=API_TERMS))
+    result = run(prepared, mlops="none", time_to_market="weeks", budget="pay-per-use")
+
+    assert result["verdict"]["kind"] == "closed"
+    assert [(pick["role"], pick["slug"]) for pick in result["picks"]] == [("start", "api"), ("alternative", "open")]
+    assert all(row["criterion"] != "direction" for item in result["ranking"] for row in item["contributions"])
+
+
+def test_models_within_the_margin_share_a_tier():
+    a = model("a", capability=6)
+    b = model("b", capability=7)
+    c = model("c", capability=0)
+    for criterion in scoring.CRITERIA:
+        c["scores"][criterion] = {"value": 0, "rationale": "poor"}
+    result = run(catalogue(a, b, c))
+
+    tiers = {item["slug"]: item["tier"] for item in result["ranking"]}
+    assert tiers["a"] == tiers["b"] == 1 and tiers["c"] > 1
+
+
+def test_no_eligible_model_gives_no_side_and_the_fewest_changes_that_admit_models():
+    on_device_short = model("short", parameters="3.8B", deployment=["on-device"], context_window=8_000)
+    api = model("api", access="closed-api", licence=API_TERMS, context_window=1_000_000)
+    prepared = catalogue(on_device_short, api)
+    answers = {"deployment": "on-device", "hardware": "phone", "context": "1m"}
+    result = run(prepared, **answers)
+
+    assert result["verdict"]["kind"] == "none" and result["picks"] == []
+    assert result["verdict"]["what_would_change"] == []
+    assert result["admit"]
+    for option in result["admit"]:
+        changed = {**answers, **{c["question"]: c["answer"] for c in option["changes"]}}
+        assert run(prepared, **changed)["ranking"], option
+
+
+def test_what_would_change_never_offers_a_change_that_leaves_nothing_eligible():
+    only_en = model("only-en", language_coverage="listed")
+    prepared = catalogue(only_en, model("api", access="closed-api", licence=API_TERMS, language_coverage="listed"))
+    result = run(prepared)
+
+    for change in result["verdict"]["what_would_change"] + result["top_pick_change"]:
+        rerun = run(prepared, **{change["question"]: change["answer"]})
+        assert rerun["ranking"], change
+
+
+def test_the_result_is_deterministic_and_plain_data():
+    prepared = catalogue(model("b"), model("a"), model("api", access="closed-api", licence=API_TERMS))
+    first = run(prepared)
+
+    assert json.dumps(first, sort_keys=True) == json.dumps(run(prepared), sort_keys=True)
+    assert first["engine_version"] == "3"
