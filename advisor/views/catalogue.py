@@ -13,7 +13,8 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
 from advisor import browse, catalogue, models, pagecache, vocab
-from advisor.engine import lifecycle, questions
+from advisor import engine
+from advisor.engine import hardware, lifecycle, questions, weights
 
 PUBLISHED = vocab.EditorialStatus.PUBLISHED
 LICENCE_MODELS_SHOWN = 100
@@ -151,8 +152,26 @@ def criteria(request):
         }
         for criterion in models.Criterion.objects.all()
     ]
-    context = {"rows": rows}
+    context = {"rows": rows, "rules": _engine_rules()}
     return render(request, "advisor/criterion_list.html", context)
+
+
+def _engine_rules():
+    """The numbers behind the engine's rules, for the criteria page."""
+    return {
+        "overhead": round((hardware.OVERHEAD - 1) * 100),
+        "new_project_days": lifecycle.NEW_PROJECT_DAYS,
+        "caveat_days": lifecycle.CAVEAT_DAYS,
+        "language_share": round(weights.LANGUAGE_SHARE * 100),
+        "tier_margin": f"{engine.result.TIER_MARGIN:g}",
+        "capability_bar": engine.prepared.CAPABILITY_BAR,
+        "below_bar": engine.prepared.BELOW_BAR,
+        "budgets": [
+            {"label": gettext(questions.BY_KEY["hardware"].labels[key]), "gb": gb}
+            for key, gb in hardware.BUDGET_GB.items()
+            if gb
+        ],
+    }
 
 
 @require_safe
