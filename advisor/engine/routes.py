@@ -72,7 +72,7 @@ def possible_routes(facts, deployment, hardware_answer):
             precision = hardware.precision_that_fits(facts.memory, hardware_answer)
             if precision not in (None, "unknown"):  # on a device, an unknown size is never proposed
                 routes.append(Route(DEVICE, precision))
-    elif "self-host" in facts.deployment and hardware_answer not in hardware.DEVICES:
+    elif "self-host" in facts.deployment:
         precision = hardware.precision_that_fits(facts.memory, hardware_answer)
         if precision is not None:
             routes.append(Route(SELF, precision))

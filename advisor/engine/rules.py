@@ -154,7 +154,7 @@ def rule_where(facts, deployment, hardware_answer):
             _("The size of %(name)s is not published, so it cannot be checked against %(hardware)s."),
             f"{facts.name}: parameters not published",
             name=facts.name,
-            hardware=have.lower(),
+            hardware=have,
         )
     return exclusion(
         "too-large",
@@ -168,7 +168,7 @@ def rule_where(facts, deployment, hardware_answer):
         gb_4=f"{memory.gb_4bit:,}",
         gb_16=f"{memory.gb_16bit:,}",
         budget=f"{budget:,}",
-        hardware=have.lower(),
+        hardware=have,
     )
 
 
