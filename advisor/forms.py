@@ -1,58 +1,108 @@
-"""The questionnaire form, built from ``advisor.questions``."""
+"""The questionnaire form, built from ``advisor.engine.questions``, and the one validation path.
+
+The fields render the questions; ``questions.check()`` alone decides what is valid, for the
+form, the JSON API and re-evaluation alike, and its error codes become the messages of
+``questions.ERRORS``, translated here. No field has a default: only a preset or an earlier
+result gives a field an initial value.
+"""
+
+import re
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout
 from django import forms
 from django.utils.html import format_html
+from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from advisor import questions
+from advisor import models
+from advisor.engine import questions
 
-REQUIRED_MULTIPLE = {"modalities", "languages"}
+CONSTRAINING_NOTE = _("This answer can rule models out or decide which licences fit.")
+
+# Values an earlier questionnaire offered, and the value they stand for today.
+LEGACY_VALUES = {"transparency": {"high": "weights"}}
+
+PRESET_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,60}")
+
+
+def error_messages(errors):
+    """``InvalidAnswers.errors`` as translated messages per key, ready for a form or a JSON body."""
+    return {key: [gettext(questions.ERRORS[code])] for key, code in errors.items()}
+
+
+def is_required(question):
+    """Whether the question needs an answer: all but the multiple choices that may stay empty."""
+    return not question.multiple or question.at_least_one
+
+
+class _QuestionMixin:
+    """A field that converts the submitted value but leaves validation to ``questions.check()``."""
+
+    def validate(self, value):
+        pass
+
+
+class QuestionChoiceField(_QuestionMixin, forms.ChoiceField):
+    pass
+
+
+class QuestionMultipleChoiceField(_QuestionMixin, forms.MultipleChoiceField):
+    pass
+
+
+class PresetField(forms.CharField):
+    """The hidden preset slug: anything odd in it means "no preset", never an error the visitor cannot fix."""
+
+    def run_validators(self, value):
+        pass
+
+    def clean(self, value):
+        value = super().clean(value)
+        return value if PRESET_SLUG.fullmatch(value) else ""
 
 
 def _field_for(question):
-    if question.kind == questions.MULTIPLE:
-        return forms.MultipleChoiceField(
-            label=question.label,
-            help_text=question.help_text,
-            choices=question.choices,
-            widget=forms.CheckboxSelectMultiple,
-            required=question.key in REQUIRED_MULTIPLE,
-            error_messages={
-                "required": _("Choose at least one."),
-                "invalid_choice": _("“%(value)s” is not one of the choices."),
-            },
-        )
-    return forms.ChoiceField(
-        label=question.label,
-        help_text=question.help_text,
-        choices=question.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": _("Choose one answer."),
-            "invalid_choice": _("“%(value)s” is not one of the choices."),
-        },
-    )
+    help_text = _(question.help_text)
+    if question.constraining:
+        help_text = format_lazy("{} {}", help_text, CONSTRAINING_NOTE)
+    options = {
+        "label": _(question.label),
+        "help_text": help_text,
+        "choices": [(value, _(label)) for value, label in question.choices],
+        "required": is_required(question),
+    }
+    if question.multiple:
+        return QuestionMultipleChoiceField(widget=forms.CheckboxSelectMultiple, **options)
+    return QuestionChoiceField(widget=forms.RadioSelect, **options)
 
 
 class QuestionnaireForm(forms.Form):
-    """Every question of the questionnaire; ``to_answers()`` is the engine input."""
+    """Every question of the questionnaire; ``to_answers()`` is the engine input.
 
-    def __init__(self, *args, **kwargs):
+    ``preset`` is the slug of the audience preset the visitor started from (a hidden field),
+    and ``preset_answers`` that preset's answers, so the progress count can say how many
+    answers still come from it.
+    """
+
+    preset = PresetField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, preset_answers=None, **kwargs):
         super().__init__(*args, **kwargs)
         for question in questions.QUESTIONS:
             self.fields[question.key] = _field_for(question)
-        # The template writes the <form> tag, the CSRF token and the submit
-        # button itself: crispy renders only the fields, which carry nothing
-        # personal and so can be cached (see questionnaire_form.html).
+        self.preset_answers = preset_answers or {}
+        # The template writes the <form> tag, the CSRF token, the preset field and the submit
+        # button itself: crispy renders only the questions, which carry nothing personal and so
+        # can be cached (see questionnaire_form.html).
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.layout = Layout(*self._sections())
         # The progress count in static/js/app.js leaves out questions that need no answer.
-        self.optional_keys = " ".join(key for key, field in self.fields.items() if not field.required)
+        self.optional_keys = " ".join(q.key for q in questions.QUESTIONS if not is_required(q))
+        self._answers = None
 
     def _sections(self):
         total = len(questions.SECTIONS)
@@ -60,7 +110,7 @@ class QuestionnaireForm(forms.Form):
             keys = [q.key for q in questions.QUESTIONS if q.section == section]
             yield Div(
                 Fieldset(
-                    title,
+                    gettext(title),
                     HTML(
                         format_html(
                             '<p class="step-count text-body-secondary small mb-2">{}</p>',
@@ -73,75 +123,151 @@ class QuestionnaireForm(forms.Form):
                 css_class="questionnaire-section",
             )
 
+    def clean(self):
+        cleaned = super().clean()
+        submitted = {key: cleaned.get(key) for key in questions.KEYS}
+        try:
+            self._answers = questions.check(submitted)
+        except questions.InvalidAnswers as error:
+            for key, messages in error_messages(error.errors).items():
+                if key not in self.errors:
+                    self.add_error(key, messages)
+        return cleaned
+
     def to_answers(self):
-        """The validated answers as plain data: a str per single question, a sorted list per multiple one."""
-        answers = {}
+        """The validated answers as JSON data: a str per single question, a list in choice order per multiple one."""
+        return questions.as_json(self._answers)
+
+    def _current(self):
+        """The valid answers shown in the form now (the submitted ones, or the initial ones)."""
+        current = {}
         for question in questions.QUESTIONS:
-            value = self.cleaned_data[question.key]
-            if question.kind == questions.MULTIPLE:
-                order = question.values
-                answers[question.key] = sorted(set(value), key=order.index)
-            else:
-                answers[question.key] = value
-        return answers
+            value = self[question.key].value()
+            if question.multiple:
+                value = [v for v in value or () if v in question.values]
+                if value:
+                    current[question.key] = value
+            elif value in question.values:
+                current[question.key] = value
+        return current
+
+    def preset_keys(self):
+        """The questions whose shown answer is still the preset's, space-separated (for app.js)."""
+        current = self._current()
+        return " ".join(
+            key
+            for key, value in self.preset_answers.items()
+            if key in current and _same_answer(current[key], value) and is_required(questions.BY_KEY[key])
+        )
+
+    def progress(self):
+        """How many questions that need an answer have one now, and how many of those came from the preset."""
+        current = self._current()
+        required = [q for q in questions.QUESTIONS if is_required(q)]
+        numbers = {
+            "answered": sum(1 for q in required if q.key in current),
+            "total": len(required),
+            "preset": len(self.preset_keys().split()),
+        }
+        if self.preset_answers:
+            template = gettext("{answered} of {total} questions answered ({preset} from the preset)")
+        else:
+            template = gettext("{answered} of {total} questions answered")
+        return {**numbers, "text": template.format(**numbers)}
+
+
+def _same_answer(shown, preset_value):
+    if isinstance(preset_value, list):
+        return isinstance(shown, (list, tuple)) and set(shown) == set(preset_value)
+    return shown == preset_value
 
 
 def initial_from_answers(answers):
-    """Keep only answers that are valid today: presets and old results may predate a question change."""
+    """The answers that are still valid today, as initial form values; the others stay unanswered.
+
+    Presets and earlier results may predate a change to the questionnaire: a value that was
+    renamed is carried over (see ``LEGACY_VALUES``), one that no longer exists is dropped.
+    """
     initial = {}
     if not isinstance(answers, dict):
         return initial
     for question in questions.QUESTIONS:
         value = answers.get(question.key)
-        if question.kind == questions.MULTIPLE:
+        if question.multiple:
             if isinstance(value, list) and all(isinstance(v, str) and v in question.values for v in value):
+                initial[question.key] = [v for v in question.values if v in value]
+        elif isinstance(value, str):
+            value = LEGACY_VALUES.get(question.key, {}).get(value, value)
+            if value in question.values:
                 initial[question.key] = value
-        elif isinstance(value, str) and value in question.values:
-            initial[question.key] = value
     return initial
 
 
-def validate_answers(data):
-    """Validate an API payload exactly as the form does.
+def unanswered(initial):
+    """The questions that need an answer and have none in ``initial``, in questionnaire order."""
+    return [q for q in questions.QUESTIONS if is_required(q) and not initial.get(q.key)]
 
-    Returns ``(answers, errors)``; unknown keys are errors, so a typo in a
-    client is reported instead of silently replaced by a default.
+
+def validate_answers(data):
+    """Validate answers given as JSON data (the API, a stored result): ``(answers, errors)``.
+
+    Strict: every question must be present, multiple answers included (``[]`` for none), and
+    unknown keys are errors, so a typo in a client is reported instead of silently dropped.
+    ``errors`` maps question keys to lists of translated messages, as a form's errors do.
     """
     if not isinstance(data, dict):
-        return None, {"__all__": [str(_("“answers” must be an object mapping question keys to answers."))]}
+        return None, {"__all__": [gettext("“answers” must be an object mapping question keys to answers.")]}
     errors = {}
-    unknown = sorted(str(key)[:50] for key in data if key not in questions.QUESTIONS_BY_KEY)
-    if unknown:
-        errors["__all__"] = [str(_("Unknown questions: %(keys)s.") % {"keys": ", ".join(unknown[:10])})]
-    form_data = {}
     for question in questions.QUESTIONS:
-        if question.key not in data:
-            continue
-        value = data[question.key]
-        if question.kind == questions.MULTIPLE:
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                errors[question.key] = [str(_("Give a list of choices."))]
-                continue
-        elif not isinstance(value, str):
-            errors[question.key] = [str(_("Give one choice as a string."))]
-            continue
-        form_data[question.key] = value
-    form = QuestionnaireForm(data=_as_querydict(form_data))
-    if not form.is_valid():
-        for key, messages in form.errors.items():
-            errors.setdefault(key, []).extend(str(m) for m in messages)
+        # check() reads a missing multiple answer as "none of these"; the API asks for it explicitly.
+        if question.multiple and data.get(question.key) is None:
+            errors[question.key] = "not-a-list"
+    try:
+        answers = questions.check(data)
+    except questions.InvalidAnswers as error:
+        errors = {**errors, **error.errors}
     if errors:
-        return None, errors
-    return form.to_answers(), {}
+        return None, error_messages(errors)
+    return questions.as_json(answers), {}
 
 
-def _as_querydict(values):
-    from django.http import QueryDict
+def preset_problems(answers):
+    """What is wrong with a preset's answers, as messages for an editor (empty when fine).
 
-    query = QueryDict(mutable=True)
-    for key, value in values.items():
-        if isinstance(value, list):
-            query.setlist(key, value)
-        else:
-            query[key] = value
-    return query
+    A preset answers only what its audience implies: any subset of the questions, each answer
+    valid as the questionnaire would take it. A question the preset leaves open is left out.
+    """
+    if not isinstance(answers, dict):
+        return [gettext("The answers must be an object mapping question keys to answers.")]
+    try:
+        # Valid answers stand in for the questions the preset leaves open.
+        questions.check({**_any_complete_answers(), **answers})
+    except questions.InvalidAnswers as error:
+        return [
+            f"{key}: {gettext(questions.ERRORS[code])}"
+            for key, code in sorted(error.errors.items())
+            if key in answers or key not in questions.BY_KEY
+        ]
+    return []
+
+
+def _any_complete_answers():
+    """A valid answer to every question (the first choice of each)."""
+    return {
+        q.key: ([q.values[0]] if q.at_least_one else []) if q.multiple else q.values[0] for q in questions.QUESTIONS
+    }
+
+
+class AudiencePresetForm(forms.ModelForm):
+    """The admin form for presets: partial answers, each checked against the questions."""
+
+    class Meta:
+        model = models.AudiencePreset
+        fields = "__all__"  # noqa: DJ007 - the admin chooses what is shown
+
+    def clean_answers(self):
+        answers = self.cleaned_data["answers"]
+        problems = preset_problems(answers)
+        if problems:
+            raise forms.ValidationError(problems)
+        return answers

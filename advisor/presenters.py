@@ -5,10 +5,10 @@ rendered here, in the reader's language, at display time. Nothing here reads
 the catalogue: a permalink shows only what was saved.
 """
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
-from advisor import questions
+from advisor.engine import questions
 
 
 def render_message(message):
@@ -35,25 +35,32 @@ def with_text(value):
     return value
 
 
+# Answers an earlier questionnaire offered and this one no longer does, with the label they were
+# shown with then, so an old permalink keeps saying what its visitor chose.
+LEGACY_LABELS = {
+    "transparency": {"high": gettext_noop("We must inspect weights, code or training data")},
+}
+
+
 def answers_for_display(answers):
-    """The answers given, as (question label, answer labels) in questionnaire order."""
+    """The answers given, as (question label, answer labels) in questionnaire order, translated."""
     rows = []
     for question in questions.QUESTIONS:
         if question.key not in answers:
             continue
-        labels = dict(question.choices)
+        labels = {**LEGACY_LABELS.get(question.key, {}), **question.labels}
         value = answers[question.key]
         values = value if isinstance(value, list) else [value]
-        shown = [str(labels.get(v, v)) for v in values]
-        rows.append({"key": question.key, "label": question.label, "answers": shown or [gettext("None")]})
+        shown = [gettext(labels[v]) if isinstance(v, str) and v in labels else str(v) for v in values]
+        rows.append(
+            {
+                "key": question.key,
+                "label": gettext(question.label),
+                "answers": shown or [gettext("None")],
+                "not_sure": value == questions.NOT_SURE,
+            }
+        )
     return rows
-
-
-def answer_label(key, value):
-    question = questions.QUESTIONS_BY_KEY.get(key)
-    if question is None:
-        return value
-    return str(dict(question.choices).get(value, value))
 
 
 EXCLUDED_SHOWN_PER_GROUP = 10
@@ -94,6 +101,10 @@ def rule_titles():
     """Headings for groups of ruled-out models, by the engine's rule codes."""
     return {
         "retired": _("Retired by the provider"),
+        "shutting-down": _("Shutting down within six months: not for a new project"),
+        "no-hardware": _("No hosted route, and no hardware of your own to run it"),
+        "too-large": _("Too large for the hardware you have, even at 4-bit"),
+        "inspect": _("Does not publish what you must inspect"),
         "api-only": _("Only offered as an API, so it cannot run where you need it"),
         "no-self-hosting": _("No way to run it on your own servers"),
         "no-on-device": _("Cannot run on users' devices"),
@@ -110,3 +121,14 @@ def rule_titles():
         "context": _("Context window too small"),
         "language": _("Does not support a language you need"),
     }
+
+
+def assumptions(answer_rows, preset_keys, preset_name):
+    """The answers to check before acting: those that came from a preset, and those that were "Not sure yet"."""
+    rows = []
+    for row in answer_rows:
+        if row["key"] in preset_keys:
+            rows.append({**row, "origin": gettext("from the preset “%(name)s”") % {"name": preset_name}})
+        elif row.get("not_sure"):
+            rows.append({**row, "origin": gettext("not known yet: licence gates that could apply are flagged")})
+    return rows

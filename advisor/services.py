@@ -79,11 +79,7 @@ def catalogue_prepared():
 def preset_record(preset, answers):
     """Which answers came from an audience preset: those still equal to the preset's."""
     given = preset.answers if isinstance(preset.answers, dict) else {}
-    keys = [
-        key
-        for key in questions.KEYS
-        if key in given and key in answers and _same_answer(given[key], answers[key])
-    ]
+    keys = [key for key in questions.KEYS if key in given and key in answers and _same_answer(given[key], answers[key])]
     return {"slug": preset.slug, "name": preset.name, "keys": keys}
 
 

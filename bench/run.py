@@ -226,12 +226,38 @@ def _stat_ticks(pid, children=False):
 
 # --- Targets ------------------------------------------------------------------------
 
+# A complete set of answers: the questionnaire assumes none.
+BENCH_ANSWERS = {
+    "use_case": "assistant",
+    "quality": "high",
+    "modalities": ["text"],
+    "languages": ["en"],
+    "context": "any",
+    "data_sensitivity": "internal",
+    "sector": "general",
+    "restricted_uses": [],
+    "deployment": "any-api",
+    "hardware": "none",
+    "transparency": "low",
+    "customisation": "light",
+    "mlops": "some",
+    "budget": "either",
+    "volume": "medium",
+    "time_to_market": "months",
+    "lock_in": "medium",
+    "outages": "tolerable",
+    "commercial": "yes",
+    "users": "under-1m",
+    "revenue": "under-20m",
+    "jurisdiction": "US",
+    "hosted_service": "no",
+    "train_on_outputs": "no",
+}
+
 
 def prepare_targets(main, listing, workdir):
     """Each target as (server, path, optional wrk Lua script)."""
-    from advisor import questions
-
-    answers = questions.default_answers()
+    answers = BENCH_ANSWERS
     status, headers, body = main.request(
         "POST", "/api/v1/recommendations", json.dumps({"answers": answers}), {"Content-Type": "application/json"}
     )

@@ -5,6 +5,41 @@ from django.contrib.auth.models import Group
 
 from advisor import scoring
 
+# A neutral, explicit team: every question answered, nothing assumed by the code under test.
+COMPLETE_ANSWERS = {
+    "use_case": "assistant",
+    "quality": "high",
+    "modalities": ["text"],
+    "languages": ["en"],
+    "context": "any",
+    "data_sensitivity": "internal",
+    "sector": "general",
+    "restricted_uses": [],
+    "deployment": "any-api",
+    "hardware": "none",
+    "transparency": "low",
+    "customisation": "light",
+    "mlops": "some",
+    "budget": "either",
+    "volume": "medium",
+    "time_to_market": "months",
+    "lock_in": "medium",
+    "outages": "tolerable",
+    "commercial": "yes",
+    "users": "under-1m",
+    "revenue": "under-20m",
+    "jurisdiction": "US",
+    "hosted_service": "no",
+    "train_on_outputs": "no",
+}
+
+
+def complete_answers(**overrides):
+    """A complete, valid set of answers (``COMPLETE_ANSWERS``), with overrides; a fresh copy each time."""
+    answers = {key: list(value) if isinstance(value, list) else value for key, value in COMPLETE_ANSWERS.items()}
+    answers.update(overrides)
+    return answers
+
 
 def editors_group():
     """The Editors group as the data migration makes it.

@@ -17,9 +17,9 @@ from django.test import Client
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from advisor import catalogue, models, questions, services
+from advisor import catalogue, models, services
 from advisor.management.backup import backed_up_models
-from tests.conftest import catalogue_create
+from tests.conftest import catalogue_create, complete_answers
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -31,7 +31,7 @@ def recommendations_create():
     variants = [{}, {"deployment": "on-premises", "commercial": "no"}, {"mlops": "none", "time_to_market": "weeks"}]
     made = []
     for n, overrides in enumerate(variants):
-        recommendation = services.recommendation_create(answers={**questions.default_answers(), **overrides})
+        recommendation = services.recommendation_create(answers=complete_answers(**overrides))
         recommendation.created = created + datetime.timedelta(minutes=n)
         recommendation.save(update_fields=["created"])
         made.append(recommendation)

@@ -47,7 +47,7 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 
-from advisor import questions
+from advisor.engine import questions
 from tests.staticbuild import collected_static_root
 from tests.test_gunicorn import BASE_DIR, GUNICORN, free_port, server_env, wait_until_up
 
@@ -157,11 +157,11 @@ def form_submission(port, answers):
 
 def varied_answers(n):
     """Different valid answers per submission, so results (and engine paths) differ."""
-    answers = questions.default_answers()
+    answers = {}
     for offset, question in enumerate(questions.QUESTIONS):
         values = question.values
         pick = values[(n + offset) % len(values)]
-        if question.kind == questions.MULTIPLE:
+        if question.multiple:
             answers[question.key] = [pick] if question.key in ("languages", "modalities") or n % 3 else []
             if question.key == "languages":
                 answers[question.key] = ["en"]
@@ -169,6 +169,8 @@ def varied_answers(n):
                 answers[question.key] = ["text"]
         else:
             answers[question.key] = pick
+    if answers["deployment"] == "on-device" and answers["hardware"] not in questions.DEVICES:
+        answers["hardware"] = "laptop"
     return answers
 
 

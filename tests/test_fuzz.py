@@ -22,13 +22,14 @@ from hypothesis import HealthCheck, example, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from advisor import forms, models, questions
-from tests.conftest import catalogue_create
+from advisor import models
+from advisor.engine import questions
+from tests.conftest import catalogue_create, complete_answers
 
 FORM_EXAMPLES = 800
 API_EXAMPLES = 1300  # 2,100 generated submissions in all, plus the explicit examples
 
-KEYS = list(questions.QUESTIONS_BY_KEY)
+KEYS = list(questions.KEYS)
 ALL_VALUES = sorted({value for q in questions.QUESTIONS for value in q.values})
 MAX_FIELDS = django_settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
 
@@ -51,7 +52,7 @@ def fuzz_client(db, settings):
 
 def valid_pairs(answers=None):
     pairs = []
-    for key, value in (answers or questions.default_answers()).items():
+    for key, value in (answers or complete_answers()).items():
         for item in value if isinstance(value, list) else [value]:
             pairs.append((key, item))
     return pairs
@@ -70,13 +71,14 @@ def valid_answers(draw):
     """A random, complete and valid set of answers."""
     answers = {}
     for question in questions.QUESTIONS:
-        if question.kind == questions.MULTIPLE:
-            required = question.key in forms.REQUIRED_MULTIPLE
+        if question.multiple:
             answers[question.key] = draw(
-                st.lists(st.sampled_from(question.values), min_size=int(required), unique=True)
+                st.lists(st.sampled_from(question.values), min_size=int(question.at_least_one), unique=True)
             )
         else:
             answers[question.key] = draw(st.sampled_from(question.values))
+    if answers["deployment"] == "on-device":
+        answers["hardware"] = draw(st.sampled_from(sorted(questions.DEVICES)))
     return answers
 
 
@@ -180,7 +182,7 @@ def api_bodies(draw):
     elif kind == "answers":
         body = json.dumps({"answers": draw(mutated_answers())}).encode()
     elif kind == "envelope":
-        envelope = {"answers": questions.default_answers(), **draw(st.dictionaries(text, json_values, max_size=3))}
+        envelope = {"answers": complete_answers(), **draw(st.dictionaries(text, json_values, max_size=3))}
         body = json.dumps(envelope).encode()
     elif kind == "json":
         body = json.dumps(draw(json_values)).encode()
@@ -198,7 +200,7 @@ def api_bodies(draw):
         else:
             body = ('{"answers": {"languages": ' + nested(depth, '"en"') + "}}").encode()
     else:
-        body = json.dumps({"answers": {**questions.default_answers(), "x": "a" * 20_000}}).encode()
+        body = json.dumps({"answers": {**complete_answers(), "x": "a" * 20_000}}).encode()
     if draw(st.integers(min_value=0, max_value=9)) == 0:
         content_type = draw(st.sampled_from(["text/plain", "application/json; charset=latin-1", "", "application/xml"]))
     return content_type, body
@@ -251,12 +253,12 @@ def test_the_api_survives_generated_submissions(fuzz_client):
 
     @fuzz_settings(API_EXAMPLES)
     @given(api_bodies())
-    @example(("application/json", json.dumps({"answers": questions.default_answers()}).encode()))
+    @example(("application/json", json.dumps({"answers": complete_answers()}).encode()))
     @example(("application/json", nested(5000).encode()))
     @example(("application/json", ('{"answers": ' + nested(5000) + "}").encode()))
     @example(("application/json", ('{"answers": {"languages": ' + nested(3000, '"en"') + "}}").encode()))
     @example(("application/json", b'{"answers": {"deployment": "\xff\xfe"}}'))
-    @example(("application/json", b"\xef\xbb\xbf" + json.dumps({"answers": questions.default_answers()}).encode()))
+    @example(("application/json", b"\xef\xbb\xbf" + json.dumps({"answers": complete_answers()}).encode()))
     @example(("application/json", b'{"answers": NaN}'))
     @example(("application/json", b'{"answers": {}, "answers": {"deployment": 1e999}}'))
     def submit(content_type_and_body):

@@ -8,7 +8,9 @@ from django.apps import apps
 from django.test import Client, TestCase, override_settings
 from django.urls import reverse
 
-from advisor import catalogue, models, questions
+from advisor import catalogue, models
+from advisor.engine import questions
+from tests.conftest import complete_answers
 
 
 def row_counts():
@@ -17,7 +19,7 @@ def row_counts():
 
 
 def form_data(**overrides):
-    return {**questions.default_answers(), **overrides}
+    return complete_answers(**overrides)
 
 
 def csrf_token_of(response):
@@ -35,7 +37,7 @@ class SeedCatalogue(TestCase):
         # refresh: store the fingerprint as a running site would have it.
         catalogue.catalogue_refresh()
         cls.recommendation = models.Recommendation.objects.create(
-            answers=questions.default_answers(),
+            answers=complete_answers(),
             result={"verdict": {"kind": "open"}, "ranking": [], "excluded": []},
             catalogue_fingerprint=catalogue.current_fingerprint(),
             engine_version="test",
@@ -88,10 +90,8 @@ class CsrfTests(SeedCatalogue):
     def test_the_api_takes_only_json_so_a_cross_site_form_cannot_post_to_it(self):
         before = row_counts()
         url = reverse("advisor:api-recommendations")
-        as_form = self.csrf_client.post(url, {"answers": json.dumps(questions.default_answers())})
-        as_text = self.csrf_client.post(
-            url, json.dumps({"answers": questions.default_answers()}), content_type="text/plain"
-        )
+        as_form = self.csrf_client.post(url, {"answers": json.dumps(complete_answers())})
+        as_text = self.csrf_client.post(url, json.dumps({"answers": complete_answers()}), content_type="text/plain")
         assert (as_form.status_code, as_text.status_code) == (415, 415)
         assert row_counts() == before
 
@@ -118,7 +118,7 @@ class GetNeverWritesTests(SeedCatalogue):
             questionnaire + f"?from={code}",
             questionnaire + f"?from={uuid.uuid4()}",
             questionnaire + "?from=not-a-code&deployment=on-premises&submit=1",
-            questionnaire + "?" + "&".join(f"{k}=x" for k in questions.QUESTIONS_BY_KEY),
+            questionnaire + "?" + "&".join(f"{k}=x" for k in questions.KEYS),
             reverse("advisor:recommendation-detail", args=[code]),
             reverse("advisor:recommendation-detail", args=[uuid.uuid4()]),
             reverse("advisor:recommendation-json", args=[code]),
@@ -212,7 +212,7 @@ class SubmissionLimitTests(SeedCatalogue):
 
     def test_the_api_answers_429_json_with_retry_after(self):
         url = reverse("advisor:api-recommendations")
-        body = json.dumps({"answers": questions.default_answers()})
+        body = json.dumps({"answers": complete_answers()})
         statuses = [self.client.post(url, body, content_type="application/json").status_code for _ in range(3)]
         assert statuses == [201, 201, 201]
         refused = self.client.post(url, body, content_type="application/json")
@@ -230,7 +230,7 @@ class SubmissionLimitTests(SeedCatalogue):
         assert self.submit(other).status_code == 303
         api = other.post(
             reverse("advisor:api-recommendations"),
-            json.dumps({"answers": questions.default_answers()}),
+            json.dumps({"answers": complete_answers()}),
             content_type="application/json",
         )
         assert api.status_code == 201

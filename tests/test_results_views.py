@@ -3,6 +3,7 @@
 import json
 import re
 import uuid
+from unittest import mock
 
 import pytest
 from django.db import connection
@@ -10,16 +11,14 @@ from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from advisor import catalogue, models, questions
-from tests.conftest import catalogue_create
+from advisor import catalogue, models, presenters
+from advisor.engine import questions
+from tests.conftest import catalogue_create, complete_answers
 
 
 def form_data(**overrides):
-    """A complete, valid questionnaire submission (the defaults), with overrides."""
-    data = {}
-    for key, value in {**questions.default_answers(), **overrides}.items():
-        data[key] = value
-    return data
+    """A complete, valid questionnaire submission, with overrides."""
+    return complete_answers(**overrides)
 
 
 def answers_of(response):
@@ -43,26 +42,11 @@ class QuestionnaireTests(TestCase):
             self.assertContains(response, str(question.help_text)[:40])
         self.assertContains(response, "Step 1 of 4")
 
-    def test_preset_prefills_the_answers(self):
-        preset = models.AudiencePreset.objects.get(slug="enterprise-it")
-        response = self.client.get(reverse("advisor:questionnaire"), {"preset": "enterprise-it"})
-        assert response.status_code == 200
-        form = response.context["form"]
-        for key, value in preset.answers.items():
-            assert form.initial[key] == value, key
-        self.assertContains(response, preset.name)
-
     def test_head_answers_like_get_and_saves_nothing(self):
         response = self.client.head(reverse("advisor:questionnaire"))
         assert response.status_code == 200
         assert response.content == b""
         assert models.Recommendation.objects.count() == 0
-
-    def test_unknown_preset_says_so_and_starts_blank(self):
-        response = self.client.get(reverse("advisor:questionnaire"), {"preset": "<script>nope"})
-        assert response.status_code == 200
-        self.assertContains(response, "There is no such audience preset")
-        self.assertNotContains(response, "<script>nope")
 
     def test_valid_submission_saves_a_result_and_redirects_to_its_permalink(self):
         response = self.client.post(reverse("advisor:questionnaire"), form_data(languages=["en", "ko"]))
@@ -76,24 +60,6 @@ class QuestionnaireTests(TestCase):
         self.assertContains(page, top["name"])
         self.assertContains(page, "Models ruled out")
 
-    def test_missing_answer_rerenders_with_the_error_beside_the_field_and_saves_nothing(self):
-        data = form_data()
-        del data["deployment"]
-        response = self.client.post(reverse("advisor:questionnaire"), data)
-        assert response.status_code == 400
-        assert response.context["form"].errors["deployment"] == ["Choose one answer."]
-        self.assertContains(response, "Some answers need your attention", status_code=400)
-        assert models.Recommendation.objects.count() == 0
-
-    def test_tampered_answer_is_refused(self):
-        response = self.client.post(
-            reverse("advisor:questionnaire"), form_data(deployment="moon-base", languages=["en", "xx"])
-        )
-        assert response.status_code == 400
-        errors = response.context["form"].errors
-        assert "deployment" in errors and "languages" in errors
-        assert models.Recommendation.objects.count() == 0
-
     def test_change_answers_prefills_from_the_earlier_result_and_creates_a_new_one(self):
         first = self.client.post(reverse("advisor:questionnaire"), form_data(deployment="on-premises"))
         code = code_of(first)
@@ -103,10 +69,237 @@ class QuestionnaireTests(TestCase):
         assert code_of(second) != code
         assert models.Recommendation.objects.get(code=code).answers["deployment"] == "on-premises"
 
+
+def checked_inputs(response):
+    """The (name, value) of every radio and box the page shows as chosen."""
+    chosen = []
+    for tag in re.findall(r"<input\b[^>]*>", response.content.decode()):
+        attributes = dict(re.findall(r'(\w+)="([^"]*)"', tag))
+        if attributes.get("type") in ("radio", "checkbox") and re.search(r"\schecked\b", tag):
+            chosen.append((attributes["name"], attributes["value"]))
+    return chosen
+
+
+def progress_text(response):
+    match = re.search(r'id="answered-count"[^>]*>([^<]*)</p>', response.content.decode())
+    assert match, "no progress count"
+    return match.group(1)
+
+
+class QuestionnaireFormTests(TestCase):
+    """The questionnaire as a visitor meets it, up to the point a result would be computed."""
+
+    fixtures = ["presets.json"]
+
+    def test_blank_questionnaire_has_nothing_chosen_and_counts_zero_answered(self):
+        response = self.client.get(reverse("advisor:questionnaire"))
+        assert response.status_code == 200
+        assert checked_inputs(response) == []
+        assert response.context["form"].initial == {"preset": ""}
+        total = sum(1 for q in questions.QUESTIONS if q.key != "restricted_uses")
+        assert progress_text(response) == f"0 of {total} questions answered"
+        self.assertContains(response, 'data-optional="restricted_uses"')
+        self.assertNotContains(response, "data-preset=")
+
+    def test_constraining_questions_say_so_in_their_help(self):
+        form = self.client.get(reverse("advisor:questionnaire")).context["form"]
+        note = "This answer can rule models out or decide which licences fit."
+        assert note in str(form["jurisdiction"].help_text)
+        assert note not in str(form["mlops"].help_text)
+
+    def test_missing_jurisdiction_rerenders_400_with_the_error_on_it_and_saves_nothing(self):
+        data = form_data()
+        del data["jurisdiction"]
+        response = self.client.post(reverse("advisor:questionnaire"), data)
+        assert response.status_code == 400
+        assert response.context["form"].errors == {"jurisdiction": ["Choose one answer."]}
+        self.assertContains(response, "Some answers need your attention", status_code=400)
+        self.assertContains(response, 'href="#id_jurisdiction_0"', status_code=400)
+        assert models.Recommendation.objects.count() == 0
+
+    def test_an_empty_modalities_or_languages_answer_needs_one_choice(self):
+        response = self.client.post(reverse("advisor:questionnaire"), form_data(modalities=[], languages=[]))
+        assert response.status_code == 400
+        assert response.context["form"].errors == {
+            "modalities": ["Choose at least one."],
+            "languages": ["Choose at least one."],
+        }
+        assert models.Recommendation.objects.count() == 0
+
+    def test_tampered_answer_is_refused(self):
+        response = self.client.post(
+            reverse("advisor:questionnaire"), form_data(deployment="moon-base", languages=["en", "xx"])
+        )
+        assert response.status_code == 400
+        errors = response.context["form"].errors
+        assert "deployment" in errors and "languages" in errors
+        assert "moon-base" not in response.content.decode()
+        assert models.Recommendation.objects.count() == 0
+
+    def test_not_sure_is_refused_for_jurisdiction_but_taken_for_users_and_revenue(self):
+        response = self.client.post(
+            reverse("advisor:questionnaire"), form_data(jurisdiction="not-sure", users="not-sure", revenue="not-sure")
+        )
+        assert response.status_code == 400
+        assert response.context["form"].errors == {"jurisdiction": ["That is not one of the choices."]}
+        assert models.Recommendation.objects.count() == 0
+
+    def test_on_device_needs_a_device_not_a_gpu(self):
+        response = self.client.post(
+            reverse("advisor:questionnaire"), form_data(deployment="on-device", hardware="gpu-80")
+        )
+        assert response.status_code == 400
+        assert response.context["form"].errors == {"hardware": [str(questions.ERRORS["device-needed"])]}
+        assert models.Recommendation.objects.count() == 0
+
+    def test_an_unknown_hardware_value_is_an_error_on_that_field(self):
+        response = self.client.post(reverse("advisor:questionnaire"), form_data(hardware="tpu-pod"))
+        assert response.status_code == 400
+        assert response.context["form"].errors == {"hardware": ["That is not one of the choices."]}
+        assert models.Recommendation.objects.count() == 0
+
+    def test_preset_prefills_only_its_own_answers_and_is_carried_in_a_hidden_field(self):
+        preset = models.AudiencePreset.objects.get(slug="enterprise-it")
+        response = self.client.get(reverse("advisor:questionnaire"), {"preset": "enterprise-it"})
+        assert response.status_code == 200
+        assert response.context["form"].initial == {**preset.answers, "preset": "enterprise-it"}
+        assert sorted(checked_inputs(response)) == sorted(preset.answers.items())
+        self.assertContains(response, '<input type="hidden" name="preset" value="enterprise-it"')
+        self.assertContains(response, preset.name)
+        count = len(preset.answers)
+        assert progress_text(response) == f"{count} of 23 questions answered ({count} from the preset)"
+
+    def test_no_preset_fills_jurisdiction_or_the_scale_and_licence_facts(self):
+        never = {"jurisdiction", "users", "revenue", "hosted_service", "train_on_outputs"}
+        for preset in models.AudiencePreset.objects.all():
+            assert not never & set(preset.answers), preset.slug
+            response = self.client.get(reverse("advisor:questionnaire"), {"preset": preset.slug})
+            assert "jurisdiction" not in response.context["form"].initial
+            assert not [name for name, _value in checked_inputs(response) if name == "jurisdiction"]
+
+    def test_a_submission_from_a_preset_names_the_preset_to_the_service(self):
+        preset = models.AudiencePreset.objects.get(slug="startups")
+        saved = models.Recommendation.objects.create(answers=form_data(), result={}, engine_version="test")
+        with mock.patch("advisor.services.recommendation_create", return_value=saved) as create:
+            response = self.client.post(reverse("advisor:questionnaire"), {**form_data(), "preset": "startups"})
+        assert response.status_code == 303
+        assert create.call_args.kwargs == {"answers": form_data(), "preset": preset}
+
+    def test_an_odd_preset_field_means_no_preset(self):
+        saved = models.Recommendation.objects.create(answers=form_data(), result={}, engine_version="test")
+        for value in ["no-such-preset", "<script>", "x\x00y", "a" * 500]:
+            with mock.patch("advisor.services.recommendation_create", return_value=saved) as create:
+                response = self.client.post(reverse("advisor:questionnaire"), {**form_data(), "preset": value})
+            assert response.status_code == 303, value
+            assert create.call_args.kwargs["preset"] is None
+
+    def test_a_rerendered_form_counts_what_is_still_the_presets(self):
+        preset = models.AudiencePreset.objects.get(slug="startups")
+        data = {**preset.answers, "budget": "fixed", "preset": "startups"}
+        response = self.client.post(reverse("advisor:questionnaire"), data)
+        assert response.status_code == 400
+        count = len(preset.answers)
+        assert progress_text(response) == f"{count} of 23 questions answered ({count - 1} from the preset)"
+        self.assertContains(response, 'value="startups"', status_code=400)
+
+    def test_unknown_preset_says_so_and_starts_blank(self):
+        response = self.client.get(reverse("advisor:questionnaire"), {"preset": "<script>nope"})
+        assert response.status_code == 200
+        self.assertContains(response, "There is no such audience preset")
+        self.assertNotContains(response, "<script>nope")
+        assert checked_inputs(response) == []
+
     def test_bad_from_code_is_a_message_not_an_error(self):
         response = self.client.get(reverse("advisor:questionnaire"), {"from": "not-a-code"})
         assert response.status_code == 200
         self.assertContains(response, "That result was not found")
+
+    def test_a_v2_result_prefills_what_still_exists_and_names_the_new_questions(self):
+        earlier = v2_result_create()
+        response = self.client.get(reverse("advisor:questionnaire"), {"from": str(earlier.code)})
+        initial = response.context["form"].initial
+        assert initial["transparency"] == "weights"
+        assert initial["deployment"] == "on-premises"
+        assert "quality" not in initial and "hardware" not in initial
+        self.assertContains(response, "How good must the answers be?")
+        self.assertContains(response, "What can you run models on?")
+        assert progress_text(response) == "21 of 23 questions answered"
+
+    def test_reevaluating_a_v2_result_sends_the_visitor_to_the_prefilled_form(self):
+        earlier = v2_result_create()
+        url = reverse("advisor:recommendation-reevaluate", args=[earlier.code])
+        response = self.client.post(url, follow=True)
+        assert response.redirect_chain == [(reverse("advisor:questionnaire") + f"?from={earlier.code}", 302)]
+        self.assertContains(response, "cannot be re-evaluated as it is")
+        self.assertContains(response, "“How good must the answers be?”, “What can you run models on?”")
+        assert models.Recommendation.objects.count() == 1
+
+    def test_the_cached_questions_differ_for_each_set_of_initial_answers(self):
+        blank = self.client.get(reverse("advisor:questionnaire"))
+        keys = {blank.context["fields_key"]}
+        for preset in models.AudiencePreset.objects.all():
+            keys.add(self.client.get(reverse("advisor:questionnaire"), {"preset": preset.slug}).context["fields_key"])
+        keys.add(
+            self.client.get(reverse("advisor:questionnaire"), {"from": str(v2_result_create().code)}).context[
+                "fields_key"
+            ]
+        )
+        assert len(keys) == 6
+        again = self.client.get(reverse("advisor:questionnaire"))
+        assert checked_inputs(again) == []
+
+
+class OldResultTests(TestCase):
+    def test_a_v2_result_shows_its_transparency_answer_as_v2_did(self):
+        earlier = v2_result_create()
+        response = self.client.get(earlier.get_absolute_url())
+        assert response.status_code == 200
+        self.assertContains(response, "We must inspect weights, code or training data")
+
+    def test_answers_are_shown_in_questionnaire_order_with_their_labels(self):
+        rows = presenters.answers_for_display({**V2_ANSWERS, "languages": ["ko", "en"], "retired": "x"})
+        assert [row["key"] for row in rows] == [q.key for q in questions.QUESTIONS if q.key in V2_ANSWERS]
+        shown = {row["key"]: row["answers"] for row in rows}
+        assert shown["transparency"] == ["We must inspect weights, code or training data"]
+        assert shown["languages"] == ["Korean", "English"]
+        assert shown["restricted_uses"] == ["None"]
+        assert rows[0]["label"] == "What will the model mainly do?"
+
+
+V2_ANSWERS = {
+    "use_case": "assistant",
+    "modalities": ["text"],
+    "languages": ["en"],
+    "context": "any",
+    "data_sensitivity": "internal",
+    "sector": "general",
+    "restricted_uses": [],
+    "deployment": "on-premises",
+    "transparency": "high",
+    "customisation": "light",
+    "mlops": "some",
+    "budget": "either",
+    "volume": "medium",
+    "time_to_market": "months",
+    "lock_in": "medium",
+    "outages": "tolerable",
+    "commercial": "yes",
+    "users": "under-1m",
+    "revenue": "under-20m",
+    "jurisdiction": "US",
+    "hosted_service": "no",
+    "train_on_outputs": "no",
+}
+
+
+def v2_result_create():
+    """A result saved by the v2 questionnaire: "high" transparency, no quality or hardware answer."""
+    return models.Recommendation.objects.create(
+        answers=V2_ANSWERS,
+        result={"verdict": {"kind": "open"}, "ranking": [], "excluded": []},
+        catalogue_fingerprint="v2",
+        engine_version="2",
+    )
 
 
 class PermalinkTests(TestCase):
@@ -250,14 +443,6 @@ class ApiTests(TestCase):
         body = payload if isinstance(payload, (bytes, str)) else json.dumps(payload)
         return self.client.post(reverse("advisor:api-recommendations"), body, content_type=content_type)
 
-    def test_questionnaire_description_lists_questions_choices_and_presets(self):
-        data = self.client.get(reverse("advisor:api-questionnaire")).json()
-        keys = [q["key"] for q in data["questions"]]
-        assert keys == [q.key for q in questions.QUESTIONS]
-        deployment = next(q for q in data["questions"] if q["key"] == "deployment")
-        assert "air-gapped" in [c["value"] for c in deployment["choices"]]
-        assert {p["slug"] for p in data["presets"]} == {"researchers", "enterprise-it", "startups", "educators"}
-
     def test_round_trip_creates_a_result_like_the_form(self):
         response = self.post({"answers": form_data(deployment="air-gapped")})
         assert response.status_code == 201
@@ -267,11 +452,38 @@ class ApiTests(TestCase):
         page = self.client.get(reverse("advisor:recommendation-json", args=[data["code"]])).json()
         assert page["ranking"] == data["ranking"]
 
+    def test_not_sure_is_accepted_for_users(self):
+        response = self.post({"answers": form_data(users="not-sure", revenue="not-sure")})
+        assert response.status_code == 201
+        assert models.Recommendation.objects.get().answers["users"] == "not-sure"
+
+
+class ApiValidationTests(TestCase):
+    """What the API refuses or describes, before any engine run: no catalogue needed."""
+
+    fixtures = ["presets.json"]
+
+    def post(self, payload, content_type="application/json"):
+        body = payload if isinstance(payload, (bytes, str)) else json.dumps(payload)
+        return self.client.post(reverse("advisor:api-recommendations"), body, content_type=content_type)
+
+    def test_questionnaire_description_lists_questions_choices_and_presets(self):
+        data = self.client.get(reverse("advisor:api-questionnaire")).json()
+        keys = [q["key"] for q in data["questions"]]
+        assert keys == [q.key for q in questions.QUESTIONS]
+        deployment = next(q for q in data["questions"] if q["key"] == "deployment")
+        assert "air-gapped" in [c["value"] for c in deployment["choices"]]
+        assert {p["slug"] for p in data["presets"]} == {"researchers", "enterprise-it", "startups", "educators"}
+
     def test_invalid_answers_get_per_field_errors_and_nothing_is_saved(self):
         response = self.post({"answers": {**form_data(), "deployment": "moon", "colour": "blue", "languages": "en"}})
         assert response.status_code == 400
         errors = response.json()["errors"]
-        assert "deployment" in errors and "languages" in errors and "__all__" in errors
+        assert errors == {
+            "deployment": ["That is not one of the choices."],
+            "languages": ["Give a list of choices."],
+            "colour": ["There is no such question."],
+        }
         assert models.Recommendation.objects.count() == 0
 
     @pytest.mark.filterwarnings("ignore")
@@ -289,7 +501,67 @@ class ApiTests(TestCase):
         assert spec["openapi"].startswith("3.")
         assert set(spec["paths"]) == {reverse("advisor:api-questionnaire"), reverse("advisor:api-recommendations")}
         answers = spec["components"]["schemas"]["Answers"]
-        assert answers["properties"]["deployment"]["enum"] == questions.QUESTIONS_BY_KEY["deployment"].values
+        assert answers["properties"]["deployment"]["enum"] == list(questions.BY_KEY["deployment"].values)
+
+    def test_openapi_requires_every_question_and_at_least_one_modality_and_language(self):
+        answers = self.client.get(reverse("advisor:api-openapi")).json()["components"]["schemas"]["Answers"]
+        assert answers["required"] == [q.key for q in questions.QUESTIONS]
+        assert answers["properties"]["modalities"]["minItems"] == 1
+        assert answers["properties"]["languages"]["minItems"] == 1
+        assert "minItems" not in answers["properties"]["restricted_uses"]
+        assert answers["properties"]["hardware"]["enum"] == list(questions.BY_KEY["hardware"].values)
+        assert "not-sure" in answers["properties"]["users"]["enum"]
+        assert "not-sure" not in answers["properties"]["jurisdiction"]["enum"]
+
+    def test_questionnaire_description_has_no_defaults_and_says_what_is_required(self):
+        data = self.client.get(reverse("advisor:api-questionnaire")).json()
+        described = {q["key"]: q for q in data["questions"]}
+        assert all("default" not in q for q in described.values())
+        assert [key for key, q in described.items() if not q["required"]] == ["restricted_uses"]
+        assert described["users"]["not_sure"] == "not-sure"
+        assert described["jurisdiction"]["not_sure"] is None
+        assert described["jurisdiction"]["constraining"] is True
+        assert described["mlops"]["constraining"] is False
+
+    def test_presets_in_the_description_are_partial_and_list_what_they_leave_open(self):
+        presets = {p["slug"]: p for p in self.client.get(reverse("advisor:api-questionnaire")).json()["presets"]}
+        enterprise = presets["enterprise-it"]
+        assert enterprise["answers"]["deployment"] == "own-cloud"
+        assert enterprise["answers"]["hardware"] == "none"
+        for preset in presets.values():
+            assert "jurisdiction" not in preset["answers"]
+            assert "jurisdiction" in preset["open"]
+            assert set(preset["answers"]) | set(preset["open"]) == set(questions.KEYS)
+            assert not set(preset["answers"]) & set(preset["open"])
+
+    def test_every_question_is_required_even_restricted_uses(self):
+        answers = form_data()
+        del answers["restricted_uses"]
+        response = self.post({"answers": answers})
+        assert response.status_code == 400
+        assert response.json()["errors"] == {"restricted_uses": ["Give a list of choices."]}
+        assert models.Recommendation.objects.count() == 0
+
+    def test_not_sure_is_refused_for_jurisdiction(self):
+        response = self.post({"answers": form_data(jurisdiction="not-sure")})
+        assert response.status_code == 400
+        assert response.json()["errors"] == {"jurisdiction": ["That is not one of the choices."]}
+        assert models.Recommendation.objects.count() == 0
+
+    def test_a_device_is_needed_for_on_device_deployment(self):
+        response = self.post({"answers": form_data(deployment="on-device", hardware="gpu-80")})
+        assert response.status_code == 400
+        assert response.json()["errors"] == {"hardware": [str(questions.ERRORS["device-needed"])]}
+        assert models.Recommendation.objects.count() == 0
+
+    def test_an_unknown_hardware_value_is_an_error_on_that_field(self):
+        response = self.post({"answers": form_data(hardware="tpu-pod", jurisdiction=None)})
+        assert response.status_code == 400
+        assert response.json()["errors"] == {
+            "hardware": ["That is not one of the choices."],
+            "jurisdiction": ["Choose one answer."],
+        }
+        assert models.Recommendation.objects.count() == 0
 
 
 @pytest.mark.django_db

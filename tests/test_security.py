@@ -158,6 +158,20 @@ def test_public_pages_need_nothing_the_csp_blocks(client, url):
         assert csp_blockers(response) == []
 
 
+@pytest.mark.django_db
+def test_the_questionnaire_from_a_preset_needs_nothing_the_csp_blocks(client):
+    """The progress count reads its wording and the preset's answers from data attributes, never inline code."""
+    from django.core.management import call_command
+
+    call_command("loaddata", "presets.json", verbosity=0)
+    response = client.get(reverse("advisor:questionnaire"), {"preset": "enterprise-it"})
+    assert response.status_code == 200
+    assert csp_blockers(response) == []
+    page = response.content.decode()
+    assert 'data-preset="' in page and 'data-template-preset="' in page
+    assert re.search(r'<script src="[^"]*/js/app\.js" defer>', page)
+
+
 def test_the_csp_checker_catches_what_it_should():
     page = HttpResponse(
         '<p style="color:red" onclick="x()">x</p><style>p{}</style><script>alert(1)</script>'

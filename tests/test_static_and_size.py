@@ -10,7 +10,8 @@ import pytest
 from django.test import Client, TestCase, override_settings
 from django.urls import reverse
 
-from advisor import catalogue, models, questions
+from advisor import catalogue, models
+from tests.conftest import complete_answers
 from tests.staticbuild import collected_static_root
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -128,10 +129,10 @@ class PublicPagesTests(TestCase):
         catalogue.catalogue_refresh()
 
     def result_pages(self):
-        """A result for the default answers and for each audience preset."""
+        """A result for a complete set of answers and for each audience preset completed with it."""
         urls = []
-        answer_sets = [questions.default_answers()] + [
-            {**questions.default_answers(), **preset.answers} for preset in models.AudiencePreset.objects.all()
+        answer_sets = [complete_answers()] + [
+            complete_answers(**preset.answers) for preset in models.AudiencePreset.objects.all()
         ]
         for answers in answer_sets:
             response = self.client.post(reverse("advisor:questionnaire"), answers)

@@ -10,6 +10,7 @@ than our own static files, no ``on*=`` event-handler attribute, no
 style. JSON endpoints must stay JSON.
 """
 
+import datetime
 import json
 import re
 from html.parser import HTMLParser
@@ -19,8 +20,8 @@ from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
-from advisor import models, questions
-from tests.conftest import CRITERION_SLUGS, ai_model_build
+from advisor import models
+from tests.conftest import CRITERION_SLUGS, ai_model_build, complete_answers
 
 VECTORS = [
     "<script>alert(1)</script>",
@@ -211,6 +212,16 @@ def _poisoned_catalogue(vector, url):
             outputs_may_train_models="yes",
             obligations=f"{vector}\nKeep the notice: {vector}",
             notable_clauses=f"{vector}\n{vector}",
+            thresholds=[
+                {"kind": "mau", "value": 100_000_000, "effect": "separate-licence", "note": vector},
+                {"kind": "monthly_revenue_usd", "value": 20_000_000, "effect": "other", "note": vector},
+            ],
+            use_restrictions=[
+                {"use": "military", "rule": "forbidden", "clause": vector, "source": vector},
+                {"use": "other", "rule": "conditional", "condition": vector, "clause": vector, "source": vector},
+            ],
+            fine_tuning_until=datetime.date(2099, 1, 6),
+            fine_tuning_until_source=vector,
             url=url,
         )
         for slug, category in (("open-terms", "permissive"), ("api-terms", "proprietary-api"))
@@ -233,7 +244,16 @@ def _poisoned_catalogue(vector, url):
         "context_window": 128000,
     }
     ai_models = [
-        ai_model_build(1, slug="open-one", provider=providers[0], licence=licences[0], **common),
+        ai_model_build(
+            1,
+            slug="open-one",
+            provider=providers[0],
+            licence=licences[0],
+            replacement="api-one",
+            fine_tuning_until=datetime.date(2020, 1, 6),
+            fine_tuning_until_source=vector,
+            **common,
+        ),
         ai_model_build(
             2,
             slug="api-one",
@@ -244,6 +264,10 @@ def _poisoned_catalogue(vector, url):
             deployment=["vendor-api"],
             fine_tuning=[],
             min_gpu_memory_gb=None,
+            lifecycle="deprecated",
+            shutdown_date=datetime.date(2099, 1, 1),
+            replacement=fit(vector, 100),
+            lifecycle_source=vector,
             **common,
         ),
     ]
@@ -265,20 +289,20 @@ def _poisoned_catalogue(vector, url):
         slug="poisoned",
         name=fit(vector, 100),
         description=vector,
-        answers={**questions.default_answers(), "deployment": vector, vector[:40]: vector},
+        answers={**complete_answers(), "deployment": vector, vector[:40]: vector},
     )
     return ai_models, licences
 
 
 def public_pages(client, ai_models, licences):
     """Every public page, including a result made after the edit; yields (url, response)."""
-    submitted = client.post(reverse("advisor:questionnaire"), questions.default_answers())
+    submitted = client.post(reverse("advisor:questionnaire"), complete_answers())
     assert submitted.status_code == 303, submitted.content.decode()[:500]
     permalink = submitted["Location"]
     code = permalink.strip("/").split("/")[-1]
     api = client.post(
         reverse("advisor:api-recommendations"),
-        json.dumps({"answers": questions.default_answers()}),
+        json.dumps({"answers": complete_answers()}),
         content_type="application/json",
     )
     assert api.status_code == 201

@@ -1,7 +1,8 @@
 """A small JSON API over the questionnaire and the engine.
 
-``POST /api/v1/recommendations`` validates exactly as the form does (same
-questions, same choices) and saves a result like the form would. It is not
+``POST /api/v1/recommendations`` validates with ``questions.check()``, as the
+form does, and saves a result like the form would; it is stricter than the form
+only in asking for every question, ``restricted_uses`` included (``[]`` for none). It is not
 protected by CSRF tokens: it takes only ``application/json``, which a
 cross-site form cannot send without a CORS preflight this site never grants.
 """
@@ -14,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
-from advisor import forms, models, questions, ratelimit, services
+from advisor import forms, models, ratelimit, services
+from advisor.engine import questions
 from advisor.views.results import result_json
 
 MAX_BODY_BYTES = 16 * 1024
@@ -27,37 +29,42 @@ def _error(status, message, errors=None):
     return JsonResponse(body, status=status)
 
 
+def _question_description(question):
+    return {
+        "key": question.key,
+        "section": question.section,
+        "label": _(question.label),
+        "help_text": _(question.help_text),
+        "multiple": question.multiple,
+        "required": forms.is_required(question),
+        "constraining": question.constraining,
+        "not_sure": questions.NOT_SURE if questions.NOT_SURE in question.values else None,
+        "choices": [{"value": value, "label": _(label)} for value, label in question.choices],
+    }
+
+
 def questionnaire_description():
     return {
-        "sections": [{"key": key, "title": str(title)} for key, title in questions.SECTIONS],
-        "questions": [
-            {
-                "key": q.key,
-                "section": q.section,
-                "label": str(q.label),
-                "help_text": str(q.help_text),
-                "multiple": q.kind == questions.MULTIPLE,
-                "required": q.kind != questions.MULTIPLE or q.key in forms.REQUIRED_MULTIPLE,
-                "choices": [{"value": value, "label": str(label)} for value, label in q.choices],
-                "default": list(q.default) if q.kind == questions.MULTIPLE else q.default,
-            }
-            for q in questions.QUESTIONS
-        ],
+        "sections": [{"key": key, "title": _(title)} for key, title in questions.SECTIONS],
+        "questions": [_question_description(question) for question in questions.QUESTIONS],
+    }
+
+
+def _preset_description(preset):
+    answers = forms.initial_from_answers(preset.answers)
+    return {
+        "slug": preset.slug,
+        "name": preset.name,
+        "description": preset.description,
+        "answers": answers,
+        "open": [key for key in questions.KEYS if key not in answers],
     }
 
 
 @require_safe
 def api_questionnaire(request):
     description = questionnaire_description()
-    description["presets"] = [
-        {
-            "slug": preset.slug,
-            "name": preset.name,
-            "description": preset.description,
-            "answers": {**questions.default_answers(), **forms.initial_from_answers(preset.answers)},
-        }
-        for preset in models.AudiencePreset.objects.all()
-    ]
+    description["presets"] = [_preset_description(preset) for preset in models.AudiencePreset.objects.all()]
     return JsonResponse(description, json_dumps_params={"ensure_ascii": False})
 
 
@@ -99,21 +106,17 @@ def _message_schema():
 def api_openapi(request):
     """OpenAPI 3.1 description, generated from the question definitions."""
     answer_properties = {}
-    required = []
     for q in questions.QUESTIONS:
-        enum = {"type": "string", "enum": q.values}
-        if q.kind == questions.MULTIPLE:
-            answer_properties[q.key] = {
-                "type": "array",
-                "items": enum,
-                "uniqueItems": True,
-                "description": str(q.label),
-            }
-            if q.key in forms.REQUIRED_MULTIPLE:
-                required.append(q.key)
+        enum = {"type": "string", "enum": list(q.values)}
+        description = _(q.label)
+        if q.key == "hardware":
+            description += " " + _(questions.ERRORS["device-needed"])
+        if q.multiple:
+            answer_properties[q.key] = {"type": "array", "items": enum, "uniqueItems": True, "description": description}
+            if q.at_least_one:
+                answer_properties[q.key]["minItems"] = 1
         else:
-            answer_properties[q.key] = {**enum, "description": str(q.label)}
-            required.append(q.key)
+            answer_properties[q.key] = {**enum, "description": description}
     message = _message_schema()
     result_schema = {
         "type": "object",
@@ -199,7 +202,7 @@ def api_openapi(request):
                 "Answers": {
                     "type": "object",
                     "properties": answer_properties,
-                    "required": required,
+                    "required": list(questions.KEYS),
                     "additionalProperties": False,
                 },
                 "Result": result_schema,

@@ -12,8 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
-from advisor import browse, catalogue, models, pagecache, vocab
-from advisor import engine
+from advisor import browse, catalogue, engine, models, pagecache, vocab
 from advisor.engine import hardware, lifecycle, questions, weights
 
 PUBLISHED = vocab.EditorialStatus.PUBLISHED

@@ -12,7 +12,8 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from advisor import catalogue, forms, models, pagecache, presenters, questions, ratelimit, services
+from advisor import catalogue, forms, models, pagecache, presenters, ratelimit, services
+from advisor.engine import questions
 
 
 def _see_other(recommendation):
@@ -25,49 +26,85 @@ def _see_other(recommendation):
 @require_http_methods(["GET", "HEAD", "POST"])
 def questionnaire(request):
     if request.method == "POST":
-        form = forms.QuestionnaireForm(request.POST)
+        preset = _preset_or_none(request.POST.get("preset"))
+        form = forms.QuestionnaireForm(request.POST, preset_answers=_preset_answers(preset))
         if form.is_valid():
             if not ratelimit.submission_allowed(request):
                 return ratelimit.ratelimited(request)
-            recommendation = services.recommendation_create(answers=form.to_answers())
+            recommendation = services.recommendation_create(answers=form.to_answers(), preset=preset)
             return _see_other(recommendation)
         status = 400
     else:
-        initial = _initial_answers(request)
-        form = forms.QuestionnaireForm(initial=initial)
+        initial, preset = _initial_answers(request)
+        form = forms.QuestionnaireForm(
+            initial={**initial, "preset": preset.slug if preset else ""}, preset_answers=_preset_answers(preset)
+        )
         status = 200
     presets = models.AudiencePreset.objects.only("slug", "name")
-    context = {"form": form, "sections": questions.SECTIONS, "presets": presets}
+    sections = [(key, _(title)) for key, title in questions.SECTIONS]
+    context = {"form": form, "sections": sections, "presets": presets}
     if not form.is_bound:
-        # The rendered fields are cached per initial answers (and language, in the template).
+        # The rendered questions are cached per initial answers (and language, in the template);
+        # the preset field is rendered outside the cached fragment.
         context["fields_key"] = hashlib.sha256(json.dumps(initial, sort_keys=True).encode()).hexdigest()
     return render(request, "advisor/questionnaire_form.html", context, status=status)
 
 
+def _preset_or_none(slug):
+    if not slug or not forms.PRESET_SLUG.fullmatch(slug):
+        return None
+    return models.AudiencePreset.objects.filter(slug=slug).only("slug", "name", "answers").first()
+
+
+def _preset_answers(preset):
+    return forms.initial_from_answers(preset.answers) if preset else {}
+
+
+def _question_list(unanswered):
+    return ", ".join(f"“{_(question.label)}”" for question in unanswered)
+
+
 def _initial_answers(request):
-    """Answers to start from: a preset, an earlier result ("change answers") or the defaults."""
-    initial = questions.default_answers()
+    """Answers to start from, and the preset they come from: a preset, an earlier result, or none at all."""
     preset_slug = request.GET.get("preset")
     from_code = request.GET.get("from")
     if preset_slug:
-        preset = models.AudiencePreset.objects.filter(slug=preset_slug[:60]).only("name", "answers").first()
+        preset = _preset_or_none(preset_slug)
         if preset is None:
             messages.warning(request, _("There is no such audience preset; starting from a blank questionnaire."))
-        else:
-            initial.update(forms.initial_from_answers(preset.answers))
-            messages.info(
-                request, _("Prefilled for “%(name)s”. Change anything that does not fit.") % {"name": preset.name}
+            return {}, None
+        initial = _preset_answers(preset)
+        messages.info(
+            request,
+            _(
+                "Prefilled for “%(name)s”. Change anything that does not fit, "
+                "and answer the questions the preset leaves open."
             )
-    elif from_code:
+            % {"name": preset.name},
+        )
+        return initial, preset
+    if from_code:
         earlier = _recommendation_or_none(from_code, fields=["answers"])
         if earlier is None:
             messages.warning(request, _("That result was not found; starting from a blank questionnaire."))
+            return {}, None
+        initial = forms.initial_from_answers(earlier.answers)
+        missing = forms.unanswered(initial)
+        if missing:
+            messages.info(
+                request,
+                _(
+                    "Prefilled with the answers of your earlier result. These questions are new or changed since "
+                    "then and have no answer yet: %(questions)s. Submitting creates a new result."
+                )
+                % {"questions": _question_list(missing)},
+            )
         else:
-            initial.update(forms.initial_from_answers(earlier.answers))
             messages.info(
                 request, _("Prefilled with the answers of your earlier result. Submitting creates a new result.")
             )
-    return initial
+        return initial, None
+    return {}, None
 
 
 def _recommendation_or_none(code, fields):
@@ -114,16 +151,28 @@ def recommendation_detail(request, code):
 def _permalink_render(request, code, fingerprint):
     recommendation = get_object_or_404(models.Recommendation, code=code)
     result = presenters.with_text(recommendation.result)
+    answers = presenters.answers_for_display(recommendation.answers)
     context = {
         "recommendation": recommendation,
         "result": result,
-        "answers": presenters.answers_for_display(recommendation.answers),
+        "answers": answers,
         "catalogue_changed": recommendation.catalogue_fingerprint != fingerprint,
         "permalink": request.build_absolute_uri(recommendation.get_absolute_url()),
-        "compare_slugs": [entry["slug"] for entry in result.get("ranking", [])[:3]],
         "weights": sorted(result.get("weights", []), key=lambda w: -w["weight"]),
         "excluded_groups": presenters.excluded_groups(result.get("excluded", []), presenters.rule_titles()),
     }
+    if recommendation.engine_version == "2":
+        # Engine-2 permalinks keep rendering exactly as they were saved.
+        context["compare_slugs"] = [entry["slug"] for entry in result.get("ranking", [])[:3]]
+        return render(request, "advisor/recommendation_detail_v2.html", context)
+    preset = result.get("from_preset") or {}
+    preset_keys = set(preset.get("keys") or ())
+    context.update(
+        compare_slugs=[pick["slug"] for pick in result.get("picks", [])] or [e["slug"] for e in result["ranking"][:3]],
+        pick_slugs={pick["slug"] for pick in result.get("picks", [])},
+        preset_keys=preset_keys,
+        assumed=presenters.assumptions(answers, preset_keys, preset.get("name", "")),
+    )
     return render(request, "advisor/recommendation_detail.html", context)
 
 
@@ -170,9 +219,10 @@ def recommendation_reevaluate(request, code):
     if request.method == "POST":
         answers, errors = forms.validate_answers(recommendation.answers)
         if errors:
-            # The questionnaire changed since: let the visitor review the answers.
+            # The questionnaire changed since: the form, prefilled, names the questions to answer.
             messages.warning(
-                request, _("Some answers of this result no longer exist in the questionnaire; please check them.")
+                request,
+                _("This result was computed with an earlier questionnaire, so it cannot be re-evaluated as it is."),
             )
             return redirect(reverse("advisor:questionnaire") + f"?from={recommendation.code}")
         if not ratelimit.submission_allowed(request):

@@ -121,10 +121,11 @@ def seed(transactional_db):
 
 @pytest.fixture
 def result_code(seed):
-    """A saved result for the default answers, as the questionnaire would save it."""
-    from advisor import questions, services
+    """A saved result for a complete set of answers, as the questionnaire would save it."""
+    from advisor import services
+    from tests.conftest import complete_answers
 
-    return services.recommendation_create(answers=questions.default_answers()).code
+    return services.recommendation_create(answers=complete_answers()).code
 
 
 class Problems:

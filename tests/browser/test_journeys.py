@@ -7,6 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from advisor import models
+from advisor.engine import questions
+from tests.conftest import complete_answers
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -43,6 +45,13 @@ def editors_group():
     return group
 
 
+def answer(page, answers):
+    """Tick answers as a visitor would: nothing is chosen until someone chooses it."""
+    for key, value in answers.items():
+        for item in value if isinstance(value, list) else [value]:
+            page.locator(f"input[name='{key}'][value='{item}']").check()
+
+
 def submit_questionnaire(page):
     page.get_by_role("button", name="Get my recommendation").click()
     page.wait_for_url(re.compile(r"/r/[0-9a-f-]{36}/$"))
@@ -58,10 +67,16 @@ def test_newcomer_picks_a_preset_changes_two_answers_and_shares_the_result(
     page.get_by_role("link", name="Startups & small teams").click()
     expect(page).to_have_url(re.compile(r"/questionnaire/\?preset=startups$"))
     expect(page.get_by_role("status").first).to_contain_text("Prefilled for “Startups & small teams”")
+    preset = models.AudiencePreset.objects.get(slug="startups").answers
+    count = page.locator("#answered-count")
+    expect(count).to_have_text(f"{len(preset)} of 23 questions answered ({len(preset)} from the preset)")
 
-    # Two answers that do not fit this team: it writes code, in French as well as English.
+    # The preset leaves the rest open: this team writes code, in French as well as English.
     page.get_by_role("radio", name="Code generation or review").check()
     page.get_by_role("checkbox", name="French").check()
+    team = complete_answers(use_case="coding", languages=["en", "fr"])
+    answer(page, {key: value for key, value in team.items() if key not in preset})
+    expect(count).to_have_text(f"23 of 23 questions answered ({len(preset)} from the preset)")
     submit_questionnaire(page)
 
     verdict = page.get_by_role("heading", level=1).inner_text()
@@ -109,9 +124,10 @@ def test_newcomer_picks_a_preset_changes_two_answers_and_shares_the_result(
 
 def test_bad_input_shows_the_error_beside_the_field_focuses_it_and_saves_nothing(page, live_server, seed, problems):
     page.goto(live_server.url + "/questionnaire/")
-    page.get_by_role("checkbox", name="Text").uncheck()
-    # A radio answer cannot be unticked by hand; a stale page or a tampered request can lose it.
-    page.evaluate("document.querySelectorAll('input[name=deployment]').forEach(function (r) { r.checked = false; })")
+    expect(page.locator("#answered-count")).to_have_text("0 of 23 questions answered")
+    # Every answer but two: no input, and no place the model may run.
+    answer(page, {key: value for key, value in complete_answers().items() if key not in ("modalities", "deployment")})
+    expect(page.locator("#answered-count")).to_have_text("21 of 23 questions answered")
     problems.expect_status(live_server.url + "/questionnaire/", 400)
     page.get_by_role("button", name="Get my recommendation").click()
     page.wait_for_load_state()
@@ -159,31 +175,34 @@ def test_keyboard_only_completes_the_questionnaire_with_a_visible_focus_ring_eve
     page.emulate_media(reduced_motion="reduce")  # scroll focused controls into view at once
     page.goto(live_server.url + "/questionnaire/")
     stops, missing = [], []
-    changed = set()
-    for _ in range(200):
+    radios, ticked = set(), set()
+    boxes = {("modalities", "text"), ("languages", "en"), ("languages", "ko")}
+    for _ in range(300):
         page.keyboard.press("Tab")
         focused = page.evaluate(FOCUS_RING_JS)
         stops.append(focused)
         if not focused["ring"] or not focused["onScreen"]:
             missing.append(focused)
-        if focused["name"] == "use_case" and "use_case" not in changed:
-            page.keyboard.press("ArrowDown")  # from the default "assistant" to "coding"
-            changed.add("use_case")
-            focused = page.evaluate(FOCUS_RING_JS)
-            assert focused["value"] == "coding" and focused["ring"], focused
-        elif focused["name"] == "languages" and focused["value"] == "ko":
+        if focused["type"] == "radio" and focused["name"] not in radios:
+            # Nothing is chosen beforehand: the arrow keys choose the next answer, Space the focused one.
+            radios.add(focused["name"])
+            if focused["name"] == "use_case":
+                page.keyboard.press("ArrowDown")  # from "assistant" to "coding"
+                focused = page.evaluate(FOCUS_RING_JS)
+                assert focused["value"] == "coding" and focused["ring"], focused
+            else:
+                page.keyboard.press("Space")  # the first answer: "no" for commercial use
+        elif focused["type"] == "checkbox" and (focused["name"], focused["value"]) in boxes:
             page.keyboard.press("Space")
-            changed.add("languages")
-        elif focused["name"] == "commercial" and "commercial" not in changed:
-            page.keyboard.press("ArrowUp")  # "yes" back to "no"
-            changed.add("commercial")
+            ticked.add((focused["name"], focused["value"]))
         elif focused["type"] == "submit":
             break
     else:
         pytest.fail(f"Tab never reached the submit button; last stops: {stops[-5:]}")
     assert not missing, f"Focused without a visible focus ring (or off screen): {missing}"
-    assert changed == {"use_case", "languages", "commercial"}
-    assert len(stops) > 20, stops
+    assert radios == {question.key for question in questions.QUESTIONS if not question.multiple}
+    assert ticked == boxes
+    expect(page.locator("#answered-count")).to_have_text("23 of 23 questions answered")
 
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/r/[0-9a-f-]{36}/$"))
@@ -204,7 +223,7 @@ def test_editor_makes_a_model_non_commercial_and_results_follow(
 
     # A commercial team's result before the change.
     page.goto(live_server.url + "/questionnaire/")
-    expect(page.get_by_role("radio", name="Yes").and_(page.locator("[name=commercial]"))).to_be_checked()
+    answer(page, complete_answers(commercial="yes"))
     submit_questionnaire(page)
     first_url = page.url
     before = ranked_names(page)
@@ -240,6 +259,7 @@ def test_editor_makes_a_model_non_commercial_and_results_follow(
 
     # A new commercial-use result rules the model out, with the licence as the reason.
     page.goto(live_server.url + "/questionnaire/")
+    answer(page, complete_answers(commercial="yes"))
     submit_questionnaire(page)
     assert top not in ranked_names(page)
     ruled_out = page.locator("details", has=page.locator("summary", has_text="Licence forbids commercial use"))
