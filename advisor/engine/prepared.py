@@ -11,14 +11,13 @@ which route each model would take, its fit score, and each side's best model.
 """
 
 from dataclasses import dataclass, field
-from itertools import product
 
 import numpy as np
 
 from advisor import scoring
 from advisor.engine import routes, rules, weights
 from advisor.engine.facts import model_facts
-from advisor.engine.questions import BY_KEY, LANGUAGES
+from advisor.engine.questions import LANGUAGES
 
 CRITERIA = scoring.CRITERIA
 POSITION = {slug: position for position, slug in enumerate(CRITERIA)}
@@ -105,10 +104,10 @@ def group_states(group, answers):
     return (tuple(answers[key] for key in keys),)
 
 
-def eligibility(catalogue, answers):
-    """(eligible bool array, {model index: [exclusions]}) for the answers."""
+def eligibility(catalogue, answers, groups=rules.GROUPS):
+    """Which models pass every rule group in ``groups`` (all of them by default), as a bool array."""
     eligible = np.ones(catalogue.size, dtype=bool)
-    for group in rules.GROUPS:
+    for group in groups:
         for state in group_states(group, answers):
             eligible &= group_result(catalogue, group, state)[0]
     return eligible
@@ -127,13 +126,14 @@ def exclusions(catalogue, answers):
 
 
 def route_choice(catalogue, answers):
-    """(slot array, [Route or None per model]) for the answers."""
+    """(slot array, [Route or None per model], criterion values on those routes) for the answers."""
     key = tuple(answers[k] for k in routes.ROUTE_KEYS)
     cached = catalogue.route_cache.get(key)
     if cached is None:
         chosen = [routes.chosen_route(facts, answers) for facts in catalogue.models]
         slots = np.array([0 if route is None else route.slot for route in chosen], dtype=np.intp)
-        cached = catalogue.route_cache[key] = (slots, chosen)
+        values = catalogue.values[np.arange(catalogue.size), slots]
+        cached = catalogue.route_cache[key] = (slots, chosen, values)
     return cached
 
 
@@ -170,9 +170,8 @@ def evaluate(catalogue, answers, *, eligible=None):
     criteria_total = sum(points.values())
     language_points = weights.language_points(answers, criteria_total)
     total = criteria_total + language_points
-    slots, chosen = route_choice(catalogue, answers)
-    vector = np.array([points[slug] for slug in CRITERIA], dtype=np.int64)
-    raw = catalogue.values[np.arange(catalogue.size), slots] @ vector
+    slots, chosen, values = route_choice(catalogue, answers)
+    raw = values @ np.array([points[slug] for slug in CRITERIA], dtype=np.int64)
     language_values = np.zeros(catalogue.size, dtype=np.int64)
     if language_points:
         needed = answers["languages"]
@@ -199,11 +198,3 @@ def evaluate(catalogue, answers, *, eligible=None):
         best_open=_best(scores, shortlisted & catalogue.is_open),
         best_closed=_best(scores, shortlisted & ~catalogue.is_open),
     )
-
-
-def all_states(group):
-    """Every answer state of a rule group (for tests and warm-up)."""
-    _name, keys, multiple, _rule = group
-    if multiple:
-        return BY_KEY[keys[0]].values
-    return tuple(product(*(BY_KEY[key].values for key in keys)))

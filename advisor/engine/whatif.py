@@ -13,8 +13,8 @@ from itertools import combinations
 
 from advisor.engine import hardware, rules
 from advisor.engine.prepared import eligibility, evaluate
-from advisor.engine.questions import ORDER, QUESTIONS
-from advisor.engine.verdict import decide, stance
+from advisor.engine.questions import BY_KEY, ORDER, QUESTIONS
+from advisor.engine.verdict import decide, pull, stance
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,17 +70,28 @@ def verdict_and_top_flips(catalogue, base, kind, top):
     """([(change, new kind, new margin)], [(change, new top index)]) over every single change."""
     verdict_flips, top_flips = [], []
     answers = base.answers
+    base_stance = stance(answers)
+    unchanged = {}  # question -> the models passing every rule that does not read it
     for change in alternatives(answers):
         changed = change.apply(answers)
         if not consistent(changed):
             continue
-        eligible = eligibility(catalogue, changed) if change.key in rules.CONSTRAINING else base.eligible
+        eligible = base.eligible
+        if change.key in rules.CONSTRAINING:
+            reading = [group for group in rules.GROUPS if change.key in group[1]]
+            if change.key not in unchanged:
+                others = [group for group in rules.GROUPS if change.key not in group[1]]
+                unchanged[change.key] = eligibility(catalogue, answers, others)
+            eligible = unchanged[change.key] & eligibility(catalogue, changed, reading)
         evaluation = evaluate(catalogue, changed, eligible=eligible)
         if not evaluation.shortlisted.any():
             continue  # never offer a change that leaves nothing eligible
+        new_stance = base_stance
+        if not BY_KEY[change.key].multiple:
+            new_stance += pull(change.key, change.value) - pull(change.key, answers[change.key])
         new_kind, _pattern, new_margin, _confidence = decide(
             changed,
-            stance(changed),
+            new_stance,
             evaluation.side_score(evaluation.best_open),
             evaluation.side_score(evaluation.best_closed),
         )
