@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from advisor import models, services, vocab
+from advisor.forms import AudiencePresetForm
 
 admin.site.site_header = _("Model Strategy Advisor · editors")
 admin.site.site_title = _("Model Strategy Advisor")
@@ -345,6 +346,7 @@ class SourceAdmin(admin.ModelAdmin):
 
 @admin.register(models.AudiencePreset)
 class AudiencePresetAdmin(admin.ModelAdmin):
+    form = AudiencePresetForm
     list_display = ["name", "slug", "position", "updated_at"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["created_at", "updated_at"]

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.urls import reverse
 
 from advisor import forms, models
 
@@ -152,3 +153,23 @@ def test_the_seed_presets_load():
 
     call_command("loaddata", "presets.json", verbosity=0)
     assert models.AudiencePreset.objects.count() == 4
+
+
+@pytest.mark.django_db
+def test_the_preset_admin_refuses_an_answer_the_questionnaire_does_not_offer(editor_client):
+    preset = models.AudiencePreset.objects.create(slug="team", name="Team", description="A team.", answers={})
+    url = reverse("admin:advisor_audiencepreset_change", args=[preset.pk])
+    data = {
+        "name": "Team",
+        "slug": "team",
+        "position": 0,
+        "description": "A team.",
+        "answers": '{"hardware": "gpu-999"}',
+    }
+
+    response = editor_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "hardware" in response.content.decode()
+    preset.refresh_from_db()
+    assert preset.answers == {}

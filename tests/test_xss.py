@@ -476,7 +476,14 @@ def test_vectors_saved_through_the_admin_forms_stay_harmless(editor_client, inde
     admin_save(editor_client, score, rationale=vector)
     source = models.Source.objects.filter(ai_model=ai_models[0]).first()
     admin_save(editor_client, source, title=vector)
-    admin_save(editor_client, models.AudiencePreset.objects.get(), name=vector[:100], description=vector)
+    # The preset admin validates answers, so the edit also replaces the poisoned answers with valid ones.
+    admin_save(
+        editor_client,
+        models.AudiencePreset.objects.get(),
+        name=vector[:100],
+        description=vector,
+        answers=json.dumps({"use_case": "research"}),
+    )
 
     criterion.refresh_from_db()
     assert criterion.open_view == vector  # stored as written...
