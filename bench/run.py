@@ -47,6 +47,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
+from engine_bench import BASE as BENCH_ANSWERS  # bench/ is on sys.path when run as a script
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
@@ -226,38 +228,10 @@ def _stat_ticks(pid, children=False):
 
 # --- Targets ------------------------------------------------------------------------
 
-# A complete set of answers: the questionnaire assumes none.
-BENCH_ANSWERS = {
-    "use_case": "assistant",
-    "quality": "high",
-    "modalities": ["text"],
-    "languages": ["en"],
-    "context": "any",
-    "data_sensitivity": "internal",
-    "sector": "general",
-    "restricted_uses": [],
-    "deployment": "any-api",
-    "hardware": "none",
-    "transparency": "low",
-    "customisation": "light",
-    "mlops": "some",
-    "budget": "either",
-    "volume": "medium",
-    "time_to_market": "months",
-    "lock_in": "medium",
-    "outages": "tolerable",
-    "commercial": "yes",
-    "users": "under-1m",
-    "revenue": "under-20m",
-    "jurisdiction": "US",
-    "hosted_service": "no",
-    "train_on_outputs": "no",
-}
-
 
 def prepare_targets(main, listing, workdir):
     """Each target as (server, path, optional wrk Lua script)."""
-    answers = BENCH_ANSWERS
+    answers = BENCH_ANSWERS  # the neutral team of engine_bench.py: the questionnaire assumes no answer
     status, headers, body = main.request(
         "POST", "/api/v1/recommendations", json.dumps({"answers": answers}), {"Content-Type": "application/json"}
     )

@@ -1,7 +1,7 @@
 """The details shown for a model: its score rows, why it fits, its route, duties and caveats."""
 
 from advisor import scoring
-from advisor.engine import lifecycle, routes, rules, weights
+from advisor.engine import hardware, lifecycle, routes, rules, weights
 from advisor.engine.questions import BY_KEY
 from advisor.engine.text import gettext_noop as _
 from advisor.engine.text import join, month_or_day, msg
@@ -204,8 +204,6 @@ def _route_duties(facts, route, duties, caveats):
     if memory is None or route.precision == "unknown":
         duties.append(msg(DUTY_SELF_UNKNOWN))
         return
-    from advisor.engine import hardware
-
     gb = memory.gb_16bit if route.precision == "16-bit" else memory.gb_4bit
     if route.kind == routes.SELF:
         gpus = hardware.gpus_needed(gb)

@@ -222,12 +222,6 @@ class Result:
     def as_json(self):
         return self.data
 
-    def __getattr__(self, name):
-        try:
-            return self.data[name]
-        except KeyError:
-            raise AttributeError(name) from None
-
 
 def recommend(answers, catalogue, *, what_if=True):
     """Recommend for validated answers (``questions.check()`` is applied; bad answers raise ``InvalidAnswers``)."""

@@ -57,7 +57,7 @@ def hosted_allowed(facts, deployment):
 
 
 def possible_routes(facts, deployment, hardware_answer):
-    """The routes the answers allow for this model, best guess first is not implied."""
+    """The routes the answers allow for this model (``chosen_route()`` picks one)."""
     if not facts.is_open:
         if deployment == "any-api" and facts.deployment & HOSTED_OPTIONS:
             return [Route(API)]

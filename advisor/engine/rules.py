@@ -143,10 +143,6 @@ def rule_where(facts, deployment, hardware_answer):
             name=facts.name,
             where=where,
         )
-    if deployment == "on-device" and hardware_answer not in hardware.DEVICES:
-        return exclusion(
-            "no-on-device", _("Say which devices your users have to run %(name)s on them."), listed, name=facts.name
-        )
     memory = facts.memory
     if memory is None:
         return exclusion(
