@@ -239,6 +239,22 @@ def test_route_dependent_criteria_are_scored_for_the_route_taken():
     assert "your own hardware" in row(own, "maintenance")["rationale"]
 
 
+def test_an_editor_override_is_the_value_on_every_route():
+    overridden = model("both")
+    overridden["scores"]["maintenance"] = {
+        "value": 2,
+        "rationale": "Editor: the weights need a patched runtime.",
+        "override": True,
+    }
+    hosted = run(catalogue(overridden), hardware="none")
+    own = run(catalogue(overridden), deployment="on-premises", hardware="gpu-24")
+
+    for result, kind in ((hosted, "hosted"), (own, "self")):
+        assert entry(result, "both")["route"]["kind"] == kind
+        row = next(c for c in entry(result, "both")["contributions"] if c["criterion"] == "maintenance")
+        assert (row["value"], row["rationale"]) == (2, "Editor: the weights need a patched runtime.")
+
+
 # -- Requirements are requirements ----------------------------------------------------------------
 
 
@@ -389,3 +405,49 @@ def test_the_result_is_deterministic_and_plain_data():
 
     assert json.dumps(first, sort_keys=True) == json.dumps(run(prepared), sort_keys=True)
     assert first["engine_version"] == "3"
+
+
+def test_the_batched_what_if_agrees_with_one_evaluation_per_change():
+    import random
+
+    from advisor.engine import batch, prepared, whatif
+
+    rng = random.Random(7)
+    entries = []
+    for number in range(24):
+        closed = number % 3 == 0
+        entry_ = model(
+            f"m{number:02d}",
+            access="closed-api" if closed else "open-weights",
+            licence=API_TERMS if closed else (APACHE, GATED)[number % 2],
+            capability=rng.randint(3, 10),
+            parameters=None if closed else f"{rng.choice((3, 8, 32, 70, 400))}B",
+            language_codes=rng.sample(["en", "fr", "de", "ko", "ja"], rng.randint(1, 4)),
+            language_coverage="listed",
+        )
+        for slug in scoring.CRITERIA:
+            if slug != "capability":
+                entry_["scores"][slug]["value"] = rng.randint(0, 10)
+        entries.append(entry_)
+    catalogue_ = catalogue(*entries)
+    answer_sets = [
+        complete_answers(),
+        complete_answers(quality="critical", languages=["en", "ko"], deployment="on-premises"),
+        complete_answers(deployment="any-api", mlops="none", hardware="none", languages=["fr"]),
+    ]
+    compared = 0
+    for answers in answer_sets:
+        answers = questions.check(answers)
+        cases = [
+            (change.apply(answers), prepared.eligibility(catalogue_, change.apply(answers)))
+            for change in whatif.alternatives(answers)
+            if whatif.consistent(change.apply(answers))
+        ]
+        for (changed, eligible), sides in zip(cases, batch.sides(catalogue_, cases), strict=True):
+            reference = prepared.evaluate(catalogue_, changed, eligible=eligible)
+            assert sides.any_shortlisted == bool(reference.shortlisted.any())
+            assert (sides.best_open, sides.best_closed) == (reference.best_open, reference.best_closed)
+            assert sides.open_score == reference.side_score(reference.best_open)
+            assert sides.closed_score == reference.side_score(reference.best_closed)
+            compared += 1
+    assert compared > 100

@@ -35,6 +35,7 @@ class PreparedCatalogue:
     is_open: np.ndarray
     capability: np.ndarray
     values: np.ndarray  # (models, route slots, criteria) int
+    float_values: np.ndarray  # the same as floats, for fast products (small integers are exact)
     documented: dict  # language -> bool array: the documentation confirms it
     masks: dict = field(default_factory=dict)  # (group, state) -> (bool array, {index: exclusion})
     route_cache: dict = field(default_factory=dict)  # route answers -> (slot array, [Route or None])
@@ -65,6 +66,7 @@ def prepare(snapshot, *, today):
         is_open=np.array([facts.is_open for facts in models], dtype=bool),
         capability=np.array([facts.capability for facts in models], dtype=np.int64),
         values=values,
+        float_values=values.astype(np.float64),
         documented={
             code: np.array([facts.documents(code) for facts in models], dtype=bool) for code, _label in LANGUAGES
         },
@@ -163,6 +165,20 @@ def _best(scores, mask):
     return int(np.argmax(np.where(mask, scores, -1.0)))  # ties: the first in name order
 
 
+def language_values(catalogue, answers):
+    """0-10 per model: the share of the required languages its documentation confirms."""
+    needed = answers["languages"]
+    documented = sum(catalogue.documented[code].astype(np.int64) for code in needed)
+    return (documented * 10) // len(needed)
+
+
+def below_bar(catalogue, answers, eligible):
+    """Quality "critical": while an eligible model is rated 8 or more, those rated 5 or less are not proposed."""
+    if answers["quality"] == "critical" and (eligible & (catalogue.capability >= CAPABILITY_BAR)).any():
+        return eligible & (catalogue.capability <= BELOW_BAR)
+    return np.zeros(catalogue.size, dtype=bool)
+
+
 def evaluate(catalogue, answers, *, eligible=None):
     if eligible is None:
         eligible = eligibility(catalogue, answers)
@@ -172,27 +188,23 @@ def evaluate(catalogue, answers, *, eligible=None):
     total = criteria_total + language_points
     slots, chosen, values = route_choice(catalogue, answers)
     raw = values @ np.array([points[slug] for slug in CRITERIA], dtype=np.int64)
-    language_values = np.zeros(catalogue.size, dtype=np.int64)
+    language_row = np.zeros(catalogue.size, dtype=np.int64)
     if language_points:
-        needed = answers["languages"]
-        documented = sum(catalogue.documented[code].astype(np.int64) for code in needed)
-        language_values = (documented * 10) // len(needed)
-        raw = raw + language_points * language_values
+        language_row = language_values(catalogue, answers)
+        raw = raw + language_points * language_row
     scores = raw * 10.0 / total
-    below_bar = np.zeros(catalogue.size, dtype=bool)
-    if answers["quality"] == "critical" and (eligible & (catalogue.capability >= CAPABILITY_BAR)).any():
-        below_bar = eligible & (catalogue.capability <= BELOW_BAR)
-    shortlisted = eligible & ~below_bar
+    below = below_bar(catalogue, answers, eligible)
+    shortlisted = eligible & ~below
     return Evaluation(
         answers=answers,
         eligible=eligible,
         shortlisted=shortlisted,
-        below_bar=below_bar,
+        below_bar=below,
         points=points,
         language_points=language_points,
         total=total,
         scores=scores,
-        language_values=language_values,
+        language_values=language_row,
         slots=slots,
         chosen_routes=chosen,
         best_open=_best(scores, shortlisted & catalogue.is_open),

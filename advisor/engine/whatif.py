@@ -11,8 +11,8 @@ that would admit models.
 from dataclasses import dataclass
 from itertools import combinations
 
-from advisor.engine import hardware, rules
-from advisor.engine.prepared import eligibility, evaluate
+from advisor.engine import batch, hardware, rules
+from advisor.engine.prepared import eligibility
 from advisor.engine.questions import BY_KEY, ORDER, QUESTIONS
 from advisor.engine.verdict import decide, pull, stance
 
@@ -60,18 +60,17 @@ def consistent(answers):
     return answers["deployment"] != "on-device" or answers["hardware"] in hardware.DEVICES
 
 
-def start_pick(kind, evaluation):
-    if kind == "closed" or (kind == "hybrid" and evaluation.best_closed is not None):
-        return evaluation.best_closed
-    return evaluation.best_open if evaluation.best_open is not None else evaluation.best_closed
+def start_pick(kind, best_open, best_closed):
+    if kind == "closed" or (kind == "hybrid" and best_closed is not None):
+        return best_closed
+    return best_open if best_open is not None else best_closed
 
 
 def verdict_and_top_flips(catalogue, base, kind, top):
     """([(change, new kind, new margin)], [(change, new top index)]) over every single change."""
-    verdict_flips, top_flips = [], []
     answers = base.answers
-    base_stance = stance(answers)
     unchanged = {}  # question -> the models passing every rule that does not read it
+    cases = []
     for change in alternatives(answers):
         changed = change.apply(answers)
         if not consistent(changed):
@@ -83,21 +82,20 @@ def verdict_and_top_flips(catalogue, base, kind, top):
                 others = [group for group in rules.GROUPS if change.key not in group[1]]
                 unchanged[change.key] = eligibility(catalogue, answers, others)
             eligible = unchanged[change.key] & eligibility(catalogue, changed, reading)
-        evaluation = evaluate(catalogue, changed, eligible=eligible)
-        if not evaluation.shortlisted.any():
+        cases.append((change, changed, eligible))
+    base_stance = stance(answers)
+    verdict_flips, top_flips = [], []
+    evaluated = batch.sides(catalogue, [(changed, eligible) for _change, changed, eligible in cases])
+    for (change, changed, _eligible), sides in zip(cases, evaluated, strict=True):
+        if not sides.any_shortlisted:
             continue  # never offer a change that leaves nothing eligible
         new_stance = base_stance
         if not BY_KEY[change.key].multiple:
             new_stance += pull(change.key, change.value) - pull(change.key, answers[change.key])
-        new_kind, _pattern, new_margin, _confidence = decide(
-            changed,
-            new_stance,
-            evaluation.side_score(evaluation.best_open),
-            evaluation.side_score(evaluation.best_closed),
-        )
+        new_kind, _pattern, new_margin, _confidence = decide(changed, new_stance, sides.open_score, sides.closed_score)
         if new_kind != kind:
             verdict_flips.append((change, new_kind, new_margin))
-        new_top = start_pick(new_kind, evaluation)
+        new_top = start_pick(new_kind, sides.best_open, sides.best_closed)
         if top is not None and new_top is not None and new_top != top:
             top_flips.append((change, new_top))
     return verdict_flips, top_flips
