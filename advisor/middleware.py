@@ -1,4 +1,4 @@
-"""Request logging and client-address helpers.
+"""Request logging, the API's JSON boundary and client-address helpers.
 
 The log line is structured (one JSON object) and carries only the method, the
 route, the status, the duration and a hash of the client address: never query
@@ -12,6 +12,9 @@ import logging
 import time
 
 from django.conf import settings
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from whitenoise.middleware import WhiteNoiseMiddleware
 
 logger = logging.getLogger("advisor.request")
@@ -89,3 +92,57 @@ class StaticFilesMiddleware(WhiteNoiseMiddleware):
     """
 
     FOREVER = 365 * 24 * 60 * 60
+
+
+API_PREFIX = "/api/"
+API_MAX_BODY_BYTES = 16 * 1024
+API_STATUS_MESSAGES = {
+    400: gettext_lazy("The request could not be read."),
+    403: gettext_lazy("This request is not allowed."),
+    404: gettext_lazy("There is no such API endpoint."),
+    405: gettext_lazy("This method is not allowed here; the Allow header lists those that are."),
+    413: gettext_lazy("The request body is too large."),
+    415: gettext_lazy("Send the answers as JSON with Content-Type: application/json."),
+    429: gettext_lazy("Too many requests from your address. Wait a minute, then try again."),
+}
+API_SERVER_ERROR = gettext_lazy("Something went wrong on our side; nothing was saved. Try again later.")
+API_OTHER_ERROR = gettext_lazy("The request was refused.")
+KEPT_HEADERS = ("Allow", "Retry-After", "Vary")
+
+
+class ApiMiddleware:
+    """Under /api/ the site speaks JSON only.
+
+    A body over 16 KB is refused before anything reads it (413; the API's parser refuses bodies
+    that are not JSON with 415), and every error answer, whoever produced it (an unknown path, an unknown method, a CSRF
+    refusal, a server error), becomes the API's ``Error`` object with the same status.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith(API_PREFIX):
+            return self.get_response(request)
+        response = self._refusal(request) or self.get_response(request)
+        if response.status_code >= 400 and not response.get("Content-Type", "").startswith("application/json"):
+            response = self._as_json(response)
+        return response
+
+    def _refusal(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > API_MAX_BODY_BYTES:
+            return JsonResponse({"error": _(API_STATUS_MESSAGES[413])}, status=413)
+        return None
+
+    def _as_json(self, response):
+        status = response.status_code
+        message = API_SERVER_ERROR if status >= 500 else API_STATUS_MESSAGES.get(status, API_OTHER_ERROR)
+        converted = JsonResponse({"error": str(message)}, status=status)
+        for header in KEPT_HEADERS:
+            if header in response:
+                converted[header] = response[header]
+        return converted

@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from advisor.views import api, catalogue, core, results
+from advisor.api import api
+from advisor.views import catalogue, core, results
 
 advisor_patterns = [
     path("", core.home, name="home"),
@@ -17,9 +18,6 @@ advisor_patterns = [
     path("r/<uuid:code>/", results.recommendation_detail, name="recommendation-detail"),
     path("r/<uuid:code>.json", results.recommendation_json, name="recommendation-json"),
     path("r/<uuid:code>/reevaluate/", results.recommendation_reevaluate, name="recommendation-reevaluate"),
-    path("api/v1/questionnaire", api.api_questionnaire, name="api-questionnaire"),
-    path("api/v1/recommendations", api.api_recommendations, name="api-recommendations"),
-    path("api/v1/openapi.json", api.api_openapi, name="api-openapi"),
 ]
 
 urlpatterns = [
@@ -27,6 +25,7 @@ urlpatterns = [
     # Browsers ask for /favicon.ico on pages that do not name an icon (the admin's).
     path("favicon.ico", core.favicon),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
 ]
 
 handler400 = "advisor.views.core.bad_request"

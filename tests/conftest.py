@@ -1,4 +1,6 @@
+import functools
 import importlib
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
@@ -194,3 +196,52 @@ def catalogue_create(n, *, criteria=None, provider=None, licence=None):
         for m in ai_models
     )
     return ai_models
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Run the tests that use the live server last.
+
+    They flush the database after themselves (the live server runs in another thread and
+    cannot share a test transaction). pytest-django puts transactional tests after the
+    others, but pytest then groups tests by pytest-playwright's session-scoped browser
+    parameter and undoes that; a flush would then empty the tables (the Editors group)
+    under the ordinary tests that follow.
+    """
+    items.sort(key=lambda item: "live_server" in getattr(item, "fixturenames", ()))
+
+
+SEED_FILES = [Path(__file__).resolve().parent.parent / "fixtures" / name for name in ("catalogue.json", "presets.json")]
+
+
+@functools.cache
+def seed_text():
+    return [path.read_text() for path in SEED_FILES]
+
+
+@pytest.fixture
+def seed(transactional_db):
+    """The seed catalogue and the audience presets, with a fresh catalogue fingerprint.
+
+    The same rows ``loaddata`` would save, inserted with one bulk insert per
+    model: saving them one by one takes seconds next to the live server's
+    connection, and every live-server test needs them again after the flush.
+    """
+    from django.core import serializers
+    from django.core.management.color import no_style
+    from django.db import connection, transaction
+
+    from advisor import catalogue
+
+    batches = {}  # model -> instances, in the fixtures' (dependency) order
+    for text in seed_text():
+        for deserialized in serializers.deserialize("json", text):
+            batches.setdefault(type(deserialized.object), []).append(deserialized.object)
+    with transaction.atomic():
+        for model, instances in batches.items():
+            model.objects.bulk_create(instances)
+        # Explicit primary keys do not move PostgreSQL's sequences; loaddata resets them too.
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), list(batches)):
+                cursor.execute(sql)
+    catalogue.catalogue_refresh()

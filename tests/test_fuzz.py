@@ -248,7 +248,7 @@ def test_the_form_survives_generated_submissions(fuzz_client):
 
 
 def test_the_api_survives_generated_submissions(fuzz_client):
-    url = reverse("advisor:api-recommendations")
+    url = reverse("api:recommendations")
     statuses = []
 
     @fuzz_settings(API_EXAMPLES)

@@ -89,7 +89,7 @@ class CsrfTests(SeedCatalogue):
 
     def test_the_api_takes_only_json_so_a_cross_site_form_cannot_post_to_it(self):
         before = row_counts()
-        url = reverse("advisor:api-recommendations")
+        url = reverse("api:recommendations")
         as_form = self.csrf_client.post(url, {"answers": json.dumps(complete_answers())})
         as_text = self.csrf_client.post(url, json.dumps({"answers": complete_answers()}), content_type="text/plain")
         assert (as_form.status_code, as_text.status_code) == (415, 415)
@@ -141,9 +141,9 @@ class GetNeverWritesTests(SeedCatalogue):
             compare + "?" + "&".join(f"m=x{n}" for n in range(50)),
             reverse("advisor:healthz"),
             reverse("advisor:readyz"),
-            reverse("advisor:api-questionnaire"),
-            reverse("advisor:api-openapi"),
-            reverse("advisor:api-recommendations"),  # 405: POST only
+            reverse("api:questionnaire"),
+            reverse("api:openapi-json"),
+            reverse("api:recommendations"),  # 405: POST only
             reverse("admin:login"),
             "/admin/",
             "/no-such-page/?q=%ff",
@@ -211,13 +211,13 @@ class SubmissionLimitTests(SeedCatalogue):
         assert models.Recommendation.objects.count() == 4
 
     def test_the_api_answers_429_json_with_retry_after(self):
-        url = reverse("advisor:api-recommendations")
+        url = reverse("api:recommendations")
         body = json.dumps({"answers": complete_answers()})
         statuses = [self.client.post(url, body, content_type="application/json").status_code for _ in range(3)]
         assert statuses == [201, 201, 201]
         refused = self.client.post(url, body, content_type="application/json")
         assert refused.status_code == 429
-        assert refused["Content-Type"] == "application/json"
+        assert refused["Content-Type"].split(";")[0] == "application/json"
         assert 1 <= int(refused["Retry-After"]) <= 3600
         assert "Too many submissions" in refused.json()["error"]
         assert models.Recommendation.objects.count() == 4
@@ -229,7 +229,7 @@ class SubmissionLimitTests(SeedCatalogue):
         other = Client(raise_request_exception=False, REMOTE_ADDR="198.51.100.21")
         assert self.submit(other).status_code == 303
         api = other.post(
-            reverse("advisor:api-recommendations"),
+            reverse("api:recommendations"),
             json.dumps({"answers": complete_answers()}),
             content_type="application/json",
         )

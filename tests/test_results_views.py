@@ -441,7 +441,7 @@ class ApiTests(TestCase):
 
     def post(self, payload, content_type="application/json"):
         body = payload if isinstance(payload, (bytes, str)) else json.dumps(payload)
-        return self.client.post(reverse("advisor:api-recommendations"), body, content_type=content_type)
+        return self.client.post(reverse("api:recommendations"), body, content_type=content_type)
 
     def test_round_trip_creates_a_result_like_the_form(self):
         response = self.post({"answers": form_data(deployment="air-gapped")})
@@ -465,10 +465,10 @@ class ApiValidationTests(TestCase):
 
     def post(self, payload, content_type="application/json"):
         body = payload if isinstance(payload, (bytes, str)) else json.dumps(payload)
-        return self.client.post(reverse("advisor:api-recommendations"), body, content_type=content_type)
+        return self.client.post(reverse("api:recommendations"), body, content_type=content_type)
 
     def test_questionnaire_description_lists_questions_choices_and_presets(self):
-        data = self.client.get(reverse("advisor:api-questionnaire")).json()
+        data = self.client.get(reverse("api:questionnaire")).json()
         keys = [q["key"] for q in data["questions"]]
         assert keys == [q.key for q in questions.QUESTIONS]
         deployment = next(q for q in data["questions"] if q["key"] == "deployment")
@@ -493,18 +493,18 @@ class ApiValidationTests(TestCase):
         assert self.post({"answers": form_data(), "extra": 1}).status_code == 400
         assert self.post([1, 2]).status_code == 400
         assert self.post("answers=1", content_type="application/x-www-form-urlencoded").status_code == 415
-        assert self.client.get(reverse("advisor:api-recommendations")).status_code == 405
+        assert self.client.get(reverse("api:recommendations")).status_code == 405
         assert models.Recommendation.objects.count() == 0
 
     def test_openapi_describes_both_endpoints_from_the_questions(self):
-        spec = self.client.get(reverse("advisor:api-openapi")).json()
+        spec = self.client.get(reverse("api:openapi-json")).json()
         assert spec["openapi"].startswith("3.")
-        assert set(spec["paths"]) == {reverse("advisor:api-questionnaire"), reverse("advisor:api-recommendations")}
+        assert set(spec["paths"]) == {reverse("api:questionnaire"), reverse("api:recommendations")}
         answers = spec["components"]["schemas"]["Answers"]
         assert answers["properties"]["deployment"]["enum"] == list(questions.BY_KEY["deployment"].values)
 
     def test_openapi_requires_every_question_and_at_least_one_modality_and_language(self):
-        answers = self.client.get(reverse("advisor:api-openapi")).json()["components"]["schemas"]["Answers"]
+        answers = self.client.get(reverse("api:openapi-json")).json()["components"]["schemas"]["Answers"]
         assert answers["required"] == [q.key for q in questions.QUESTIONS]
         assert answers["properties"]["modalities"]["minItems"] == 1
         assert answers["properties"]["languages"]["minItems"] == 1
@@ -514,7 +514,7 @@ class ApiValidationTests(TestCase):
         assert "not-sure" not in answers["properties"]["jurisdiction"]["enum"]
 
     def test_questionnaire_description_has_no_defaults_and_says_what_is_required(self):
-        data = self.client.get(reverse("advisor:api-questionnaire")).json()
+        data = self.client.get(reverse("api:questionnaire")).json()
         described = {q["key"]: q for q in data["questions"]}
         assert all("default" not in q for q in described.values())
         assert [key for key, q in described.items() if not q["required"]] == ["restricted_uses"]
@@ -524,7 +524,7 @@ class ApiValidationTests(TestCase):
         assert described["mlops"]["constraining"] is False
 
     def test_presets_in_the_description_are_partial_and_list_what_they_leave_open(self):
-        presets = {p["slug"]: p for p in self.client.get(reverse("advisor:api-questionnaire")).json()["presets"]}
+        presets = {p["slug"]: p for p in self.client.get(reverse("api:questionnaire")).json()["presets"]}
         enterprise = presets["enterprise-it"]
         assert enterprise["answers"]["deployment"] == "own-cloud"
         assert enterprise["answers"]["hardware"] == "none"

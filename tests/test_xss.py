@@ -301,7 +301,7 @@ def public_pages(client, ai_models, licences):
     permalink = submitted["Location"]
     code = permalink.strip("/").split("/")[-1]
     api = client.post(
-        reverse("advisor:api-recommendations"),
+        reverse("api:recommendations"),
         json.dumps({"answers": complete_answers()}),
         content_type="application/json",
     )
@@ -325,8 +325,8 @@ def public_pages(client, ai_models, licences):
     urls += [m.get_absolute_url() for m in ai_models] + [licence.get_absolute_url() for licence in licences]
     json_urls = [
         reverse("advisor:recommendation-json", kwargs={"code": code}),
-        reverse("advisor:api-questionnaire"),
-        reverse("advisor:api-openapi"),
+        reverse("api:questionnaire"),
+        reverse("api:openapi-json"),
     ]
     for url in urls:
         yield url, client.get(url)

@@ -5,15 +5,13 @@ Playwright never downloads a browser here: the tests launch /usr/bin/chromium
 skip with a message, except in CI (``CI=true``), where a missing Chromium is
 a failure.
 
-Every test starts from the seed catalogue (fixtures/catalogue.json and
-fixtures/presets.json, bulk-inserted in well under a second) on a database
-that is flushed after the test, because the live server runs in another
+Every test starts from the seed catalogue (the ``seed`` fixture of tests/conftest.py)
+on a database that is flushed after the test, because the live server runs in another
 thread and cannot share a test transaction.
 ``serialized_rollback`` restores what the migrations created (the Editors
 group) before each test, so the flush does not leak into later tests.
 """
 
-import functools
 import os
 from pathlib import Path
 
@@ -60,19 +58,6 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
 
 
-@pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(items):
-    """Run the browser tests last.
-
-    pytest-django puts transactional tests after the others, but pytest then
-    groups tests by pytest-playwright's session-scoped browser parameter and
-    undoes that; the flush after a browser test would then empty the tables
-    (the Editors group) under the ordinary tests that follow.
-    """
-    here = Path(__file__).parent
-    items.sort(key=lambda item: here in Path(item.path).parents)
-
-
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": DESKTOP, "locale": "en-GB"}
@@ -81,42 +66,6 @@ def browser_context_args(browser_context_args):
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if SCREENSHOTS.is_dir() and any(SCREENSHOTS.iterdir()):
         terminalreporter.write_line(f"Browser screenshots: {SCREENSHOTS}")
-
-
-SEED_FILES = [ROOT / "fixtures" / "catalogue.json", ROOT / "fixtures" / "presets.json"]
-
-
-@functools.cache
-def seed_text():
-    return [path.read_text() for path in SEED_FILES]
-
-
-@pytest.fixture
-def seed(transactional_db):
-    """The seed catalogue and the audience presets, with a fresh catalogue fingerprint.
-
-    The same rows ``loaddata`` would save, inserted with one bulk insert per
-    model: saving them one by one takes seconds next to the live server's
-    connection, and every test needs them again after the flush.
-    """
-    from django.core import serializers
-    from django.core.management.color import no_style
-    from django.db import connection, transaction
-
-    from advisor import catalogue
-
-    batches = {}  # model -> instances, in the fixtures' (dependency) order
-    for text in seed_text():
-        for deserialized in serializers.deserialize("json", text):
-            batches.setdefault(type(deserialized.object), []).append(deserialized.object)
-    with transaction.atomic():
-        for model, instances in batches.items():
-            model.objects.bulk_create(instances)
-        # Explicit primary keys do not move PostgreSQL's sequences; loaddata resets them too.
-        with connection.cursor() as cursor:
-            for sql in connection.ops.sequence_reset_sql(no_style(), list(batches)):
-                cursor.execute(sql)
-    catalogue.catalogue_refresh()
 
 
 @pytest.fixture

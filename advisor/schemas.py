@@ -1,0 +1,316 @@
+"""The shapes the JSON API reads and writes, as pydantic models (django-ninja's ``Schema``).
+
+``Answers`` is generated from the questionnaire's one definition (``engine.questions``): each
+single-choice question an enum of its values, each multiple-choice question a list of them
+(at least one where the question asks for one). The OpenAPI document, the request validation
+and the form all read that definition, so a rule cannot live in one and not the other. The
+one rule across questions (a model on users' devices needs a device answer) is written into
+the document as an ``if``/``then`` and checked by ``questions.check()``.
+
+Every object of ours is described field by field; no ``additionalProperties: true``.
+"""
+
+from typing import Literal
+
+from ninja import Schema
+from pydantic import ConfigDict, Field, create_model
+
+from advisor.engine import hardware, questions
+
+Scalar = str | int | float
+
+
+class Message(Schema):
+    """A translatable message: its English ``msgid`` with ``params``, and ``text`` in the request's language."""
+
+    msgid: str
+    params: dict[str, Scalar]
+    text: str
+
+
+def _answer_field(question):
+    choice = Literal[tuple(question.values)]
+    description = str(question.label)
+    if question.multiple:
+        if question.at_least_one:
+            return list[choice], Field(min_length=1, description=description)
+        return list[choice], Field(description=description)
+    return choice, Field(description=description)
+
+
+_DEVICE_RULE = {
+    "if": {"properties": {"deployment": {"const": "on-device"}}, "required": ["deployment"]},
+    "then": {"properties": {"hardware": {"enum": list(hardware.DEVICES)}}},
+}
+
+Answers = create_model(
+    "Answers",
+    __config__=ConfigDict(extra="forbid", json_schema_extra=_DEVICE_RULE),
+    __doc__="Every question answered: its key and one of its values (a list of them for multiple choice).",
+    **{question.key: _answer_field(question) for question in questions.QUESTIONS},
+)
+
+AnswerValue = str | list[str]
+
+
+class RecommendationIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    answers: Answers
+
+
+class Error(Schema):
+    """Every refusal under /api/: a sentence, and per question the problems with its answer."""
+
+    error: str
+    errors: dict[str, list[str]] | None = Field(
+        default=None, description="Question key (or __all__) to messages; only for invalid answers."
+    )
+
+
+# -- The questionnaire ----------------------------------------------------------------------
+
+
+class Section(Schema):
+    key: str
+    title: str
+
+
+class Choice(Schema):
+    value: str
+    label: str
+
+
+class Question(Schema):
+    key: str
+    section: str
+    label: str
+    help_text: str
+    multiple: bool
+    required: bool
+    constraining: bool
+    not_sure: str | None = Field(description="The value meaning 'Not sure yet', where the question offers it.")
+    choices: list[Choice]
+
+
+class Preset(Schema):
+    slug: str
+    name: str
+    description: str
+    answers: dict[str, AnswerValue] = Field(description="The answers the audience implies; the others stay open.")
+    open: list[str] = Field(description="Questions the preset leaves for the team to answer.")
+
+
+class Questionnaire(Schema):
+    sections: list[Section]
+    questions: list[Question]
+    presets: list[Preset]
+
+
+# -- A result --------------------------------------------------------------------------------
+
+
+class Side(Schema):
+    slug: str
+    name: str
+    score: float
+    rank: int | None
+
+
+class VerdictChange(Schema):
+    question: str
+    answer: AnswerValue
+    verdict: str
+    margin: float
+    message: Message
+
+
+class Verdict(Schema):
+    kind: Literal["open", "closed", "hybrid", "none"]
+    confidence: str
+    margin: float | None
+    stance: int
+    pattern: str
+    forced: Message | None
+    headline: Message
+    reasons: list[Message]
+    best_open: Side | None
+    best_closed: Side | None
+    what_would_change: list[VerdictChange]
+
+
+class Pick(Schema):
+    role: str
+    role_text: Message
+    slug: str
+    name: str
+    access: str
+    tier: int
+    score: float
+    why: Message
+
+
+class WeightSource(Schema):
+    question: str
+    answer: AnswerValue
+    points: int
+
+
+class Weight(Schema):
+    criterion: str
+    name: str
+    weight: float
+    points: int
+    base: int
+    sources: list[WeightSource]
+    why: Message
+
+
+class Licence(Schema):
+    slug: str
+    name: str
+    category: str
+    url: str
+
+
+class Memory(Schema):
+    gb_16bit: int
+    gb_4bit: int
+    parameters_b: float
+
+
+class Route(Schema):
+    kind: Literal["api", "hosted", "self", "device"]
+    precision: str | None
+    label: Message
+    memory: Memory | None = None
+    fit: Message | None = None
+
+
+class Contribution(Schema):
+    criterion: str
+    name: str
+    value: int
+    weight: float
+    points: float
+    rationale: str
+
+
+class RankedModel(Schema):
+    rank: int
+    tier: int
+    slug: str
+    name: str
+    provider: str
+    access: str
+    licence: Licence
+    route: Route | None
+    capability: int
+    score: float
+    contributions: list[Contribution]
+    reasons: list[Message]
+    obligations: list[Message]
+    caveats: list[Message]
+
+
+class EligibleModel(Schema):
+    rank: int
+    tier: int
+    slug: str
+    name: str
+    access: str
+    score: float
+
+
+class BelowBarModel(Schema):
+    slug: str
+    name: str
+    access: str
+    score: float
+    message: Message
+
+
+class TopPickChange(Schema):
+    question: str
+    answer: AnswerValue
+    slug: str
+    name: str
+    message: Message
+
+
+class AnswerChange(Schema):
+    question: str
+    answer: AnswerValue
+    message: Message
+
+
+class Admission(Schema):
+    changes: list[AnswerChange]
+    count: int
+    models: list[str]
+    message: Message
+
+
+class ExclusionReason(Schema):
+    rule: str
+    message: Message
+    clause: str
+
+
+class ExcludedModel(Schema):
+    slug: str
+    name: str
+    access: str
+    reasons: list[ExclusionReason]
+
+
+class Counts(Schema):
+    models: int
+    eligible: int
+    eligible_open: int
+    eligible_closed: int
+    excluded: int
+    below_bar: int
+
+
+class RankChange(Schema):
+    slug: str
+    name: str
+    rank: int
+    previous_rank: int | None
+
+
+class Dropped(Schema):
+    slug: str
+    name: str
+    previous_rank: int
+
+
+class Reevaluation(Schema):
+    previous_code: str
+    previous_created: str
+    previous_verdict: str | None
+    verdict_changed: bool
+    top: list[RankChange]
+    dropped: list[Dropped]
+
+
+class Result(Schema):
+    code: str = Field(description="The permalink's code (a UUID).")
+    permalink: str
+    created: str
+    engine_version: str
+    catalogue_fingerprint: str
+    today: str
+    answers: Answers
+    verdict: Verdict
+    picks: list[Pick]
+    weights: list[Weight]
+    ranking: list[RankedModel]
+    also_eligible: list[EligibleModel]
+    below_bar: list[BelowBarModel]
+    top_pick_change: list[TopPickChange]
+    admit: list[Admission]
+    excluded: list[ExcludedModel]
+    counts: Counts
+    reevaluation: Reevaluation | None
