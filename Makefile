@@ -1,6 +1,7 @@
 # Two commands do everything on a fresh machine (Python 3.12+):
 #   make run    set up, load the demo catalogue, serve http://127.0.0.1:8000/
-#   make test   set up and run the whole test suite
+#   make test   set up, lint and run the default test tier (under two minutes)
+#   make test-slow  the slow tier: real servers under load, full-size fuzzing, browsers
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
@@ -12,11 +13,12 @@ PYTHON ?= $(shell for p in python3 python3.12 python3.13; do \
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help venv run test lint format serve
+.PHONY: help venv run test test-slow lint format serve
 
 help:
 	@echo "make run   - install, migrate, load demo content, start gunicorn on http://$(HOST):$(PORT)/"
-	@echo "make test  - install and run the whole test suite (lint, unit, browser)"
+	@echo "make test       - install, lint and run the default tests (under two minutes)"
+	@echo "make test-slow  - the slow tier: gunicorn under load, full fuzzing, API contract, browsers"
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed; none was found on PATH."; exit 1; }
@@ -45,7 +47,10 @@ test: venv
 	$(BIN)/ruff format --check .
 	$(BIN)/djlint templates --lint --quiet
 	DJANGO_SETTINGS_MODULE=advisor.settings_test $(BIN)/python manage.py makemigrations --check --dry-run --verbosity 0
-	$(BIN)/pytest
+	$(BIN)/pytest -m "not slow and not browser"
+
+test-slow: venv
+	$(BIN)/pytest -m "slow or browser"
 
 format: venv
 	$(BIN)/ruff format .

@@ -4,10 +4,11 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from advisor import models, services, vocab
+from advisor import catalogue, models, scoring, services, vocab
 from advisor.forms import AudiencePresetForm
 
 admin.site.site_header = _("Model Strategy Advisor · editors")
@@ -102,13 +103,38 @@ class ReviewStaleFilter(admin.SimpleListFilter):
 
 
 class ScoreInlineForm(forms.ModelForm):
+    """A score as an editor may change it.
+
+    Computed criteria follow the model's facts: saving recomputes them, so changing one
+    without ticking "editor override" (and saying why) is an error on the form, never a
+    change that silently goes back.
+    """
+
     class Meta:
         model = models.Score
         fields = ["criterion", "value", "rationale", "is_override", "override_reason"]
         widgets = {
-            "rationale": forms.Textarea(attrs={"rows": 2, "cols": 60}),
-            "override_reason": forms.Textarea(attrs={"rows": 2, "cols": 30}),
+            "rationale": forms.Textarea(attrs={"rows": 3, "cols": 34}),
+            "override_reason": forms.Textarea(attrs={"rows": 3, "cols": 22}),
         }
+
+    def clean(self):
+        cleaned = super().clean()
+        criterion = cleaned.get("criterion")
+        override = cleaned.get("is_override")
+        if override and not (cleaned.get("override_reason") or "").strip():
+            self.add_error("override_reason", _("An override needs a written reason."))
+        if criterion is not None and criterion.slug in scoring.COMPUTED and not override:
+            edited = not self.instance.pk or {"value", "rationale"} & set(self.changed_data)
+            if edited and not self.instance.is_override:
+                self.add_error(
+                    "value",
+                    _(
+                        "This score is computed from the model's facts and would be recomputed on save. "
+                        "To keep another value, tick “editor override” and give a reason."
+                    ),
+                )
+        return cleaned
 
 
 class ScoreInline(admin.TabularInline):
@@ -116,6 +142,28 @@ class ScoreInline(admin.TabularInline):
     form = ScoreInlineForm
     extra = 0
     autocomplete_fields = ["criterion"]
+    fields = ["criterion", "kind", "value", "rule_gives", "rationale", "is_override", "override_reason"]
+    readonly_fields = ["kind", "rule_gives"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("criterion")
+
+    @admin.display(description=_("kind"))
+    def kind(self, score):
+        if score.criterion_id is None:
+            return "-"
+        return _("computed from facts") if score.criterion.slug in scoring.COMPUTED else _("editorial")
+
+    @admin.display(description=_("the rule gives"))
+    def rule_gives(self, score):
+        """What the computed rule sets from the facts saved now (an override may differ)."""
+        if score.pk is None or score.criterion.slug not in scoring.COMPUTED:
+            return "-"
+        if not hasattr(self, "_computed"):
+            ai_model = models.AIModel.objects.select_related("provider", "licence").get(pk=score.ai_model_id)
+            self._computed = scoring.compute_scores(catalogue.model_facts(ai_model))
+        value, rationale = self._computed[score.criterion.slug]
+        return format_html("<strong>{}</strong> · {}", value, rationale)
 
 
 class SourceInline(admin.TabularInline):

@@ -1,5 +1,4 @@
 import functools
-import importlib
 from pathlib import Path
 
 import pytest
@@ -44,20 +43,16 @@ def complete_answers(**overrides):
 
 
 def editors_group():
-    """The Editors group as the data migration makes it.
+    """The Editors group as the data migrations make it (``advisor.roles``).
 
     A transactional test's flush empties tables that migrations filled, so
-    re-run the migration's own function rather than trusting it survived.
+    apply the roles again rather than trusting the group survived.
     """
     from django.contrib.auth.models import Permission
 
-    migration = importlib.import_module("advisor.migrations.0002_create_editors_group")
-    group, created = Group.objects.get_or_create(name="Editors")
-    if created:
-        codenames = [f"{a}_{m}" for m in migration.CATALOGUE_MODELS for a in ("add", "change", "delete", "view")]
-        codenames.append("view_recommendation")
-        group.permissions.set(Permission.objects.filter(content_type__app_label="advisor", codename__in=codenames))
-    return group
+    from advisor import roles
+
+    return roles.groups_sync(Group, Permission)[roles.EDITORS]
 
 
 @pytest.fixture

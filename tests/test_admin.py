@@ -44,14 +44,42 @@ def test_editor_cannot_see_users_or_groups(editor_client, name):
 
 
 @pytest.mark.django_db
-def test_editor_cannot_edit_a_saved_recommendation(editor_client):
+def test_editors_see_catalogue_content_only_not_saved_results(editor_client):
+    recommendation = models.Recommendation.objects.create(
+        answers={}, result={}, catalogue_fingerprint="x", engine_version="1"
+    )
+    index = editor_client.get(reverse("admin:index"))
+    assert "AI models" in index.text and "Recommendations" not in index.text
+    assert editor_client.get(reverse("admin:advisor_recommendation_changelist")).status_code == 403
+    assert (
+        editor_client.get(reverse("admin:advisor_recommendation_change", args=[recommendation.pk])).status_code == 403
+    )
+
+
+@pytest.mark.django_db
+def test_the_migrated_groups_give_result_viewing_to_a_separate_empty_group():
+    from django.contrib.auth.models import Group
+
+    editors = set(Group.objects.get(name="Editors").permissions.values_list("codename", flat=True))
+    viewers = Group.objects.get(name="Result viewers")
+    assert "change_aimodel" in editors and "view_recommendation" not in editors
+    assert set(viewers.permissions.values_list("codename", flat=True)) == {"view_recommendation"}
+    assert not viewers.user_set.exists()
+
+
+@pytest.mark.django_db
+def test_a_result_viewer_may_view_a_saved_result_but_never_edit_it(client, django_user_model):
+    from django.contrib.auth.models import Group
+
+    viewer = django_user_model.objects.create_user(username="viewer", password="pw-for-tests-only", is_staff=True)
+    viewer.groups.add(Group.objects.get(name="Result viewers"))
+    client.force_login(viewer)
     recommendation = models.Recommendation.objects.create(
         answers={}, result={}, catalogue_fingerprint="x", engine_version="1"
     )
     url = reverse("admin:advisor_recommendation_change", args=[recommendation.pk])
-    assert editor_client.get(url).status_code == 200  # view only
-    response = editor_client.post(url, {"engine_version": "2"})
-    assert response.status_code == 403
+    assert client.get(url).status_code == 200  # view only
+    assert client.post(url, {"engine_version": "2"}).status_code == 403
     recommendation.refresh_from_db()
     assert recommendation.engine_version == "1"
 

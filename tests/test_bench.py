@@ -1,6 +1,5 @@
 """Smoke test of the load benchmark (bench/run.py): tiny catalogue, one short round."""
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +10,6 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed (apt-get install wrk)")
 def test_the_benchmark_runs_and_prints_its_table():
     completed = subprocess.run(
         [sys.executable, "bench/run.py", "--size", "20", "--list-size", "30", "--rounds", "1", "--duration", "1"],

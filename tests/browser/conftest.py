@@ -2,8 +2,7 @@
 
 Playwright never downloads a browser here: the tests launch /usr/bin/chromium
 (``apt-get install -y chromium``; ``.ci/run`` installs it). Without it they
-skip with a message, except in CI (``CI=true``), where a missing Chromium is
-a failure.
+fail with a message saying how to install it.
 
 Every test starts from the seed catalogue (the ``seed`` fixture of tests/conftest.py)
 on a database that is flushed after the test, because the live server runs in another
@@ -37,24 +36,14 @@ DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 375, "height": 740}
 
 
-def chromium_missing_message(ci):
-    needed = f"Browser tests need Debian's Chromium at {CHROMIUM} (apt-get install -y chromium)"
-    if ci:
-        return f"{needed}; it is missing and CI=true, so the browser tests fail (.ci/run installs it)."
-    return f"{needed}; it is not installed, so they are skipped (in CI, with CI=true, they would fail)."
-
-
-def in_ci():
-    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-
-
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     """Launch Debian's Chromium; never a browser Playwright would download."""
     if not CHROMIUM.exists():
-        if in_ci():
-            pytest.fail(chromium_missing_message(ci=True), pytrace=False)
-        pytest.skip(chromium_missing_message(ci=False))
+        pytest.fail(
+            f"Browser tests need Debian's Chromium at {CHROMIUM}: apt-get install -y chromium (.ci/run does).",
+            pytrace=False,
+        )
     return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
 
 

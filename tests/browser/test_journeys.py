@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from advisor import models
 from advisor.engine import questions
-from tests.conftest import complete_answers
+from tests.conftest import complete_answers, editors_group
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -23,26 +23,6 @@ RANKED_NAMES_JS = """() => Array.from(document.querySelectorAll('.ranking .ranke
 
 def ranked_names(page):
     return page.evaluate(RANKED_NAMES_JS)
-
-
-def editors_group():
-    """The Editors group with the permissions its data migration gives it.
-
-    ``serialized_rollback`` normally restores it after earlier flushes; making
-    it again if needed keeps this journey independent of what ran before.
-    """
-    from importlib import import_module
-
-    from django.contrib.auth.models import Group, Permission
-
-    migration = import_module("advisor.migrations.0002_create_editors_group")
-    codenames = [
-        f"{action}_{model}" for model in migration.CATALOGUE_MODELS for action in ("add", "change", "delete", "view")
-    ]
-    group, created = Group.objects.get_or_create(name="Editors")
-    if created:
-        group.permissions.set(Permission.objects.filter(content_type__app_label="advisor", codename__in=codenames))
-    return group
 
 
 def answer(page, answers):

@@ -1,0 +1,104 @@
+"""Editors change scores in the model's admin page; nothing they type is silently discarded."""
+
+import pytest
+from django.urls import reverse
+
+from advisor import models, services
+from tests.conftest import catalogue_create
+
+
+def form_values(response):
+    """The change form's data as the browser would post it back unchanged."""
+    data = {}
+    forms = [response.context["adminform"].form]
+    for formset in response.context["inline_admin_formsets"]:
+        management = formset.formset.management_form
+        for name in management.fields:
+            data[management.add_prefix(name)] = management[name].value()
+        forms += list(formset.formset.forms)
+    for form in forms:
+        for name, field in form.fields.items():
+            value = form[name].value()
+            if value is None or value is False:
+                continue
+            if isinstance(value, (list, tuple)):
+                data[form.add_prefix(name)] = [str(item) for item in value]
+            elif value is True:
+                data[form.add_prefix(name)] = "on"
+            else:
+                formatted = field.widget.format_value(value)
+                if formatted is not None:
+                    data[form.add_prefix(name)] = formatted
+    return data
+
+
+@pytest.fixture
+def model_with_scores(db):
+    (ai_model,) = catalogue_create(1)
+    services.scores_recompute(ai_model=ai_model)
+    return ai_model
+
+
+def score_row(data, slug):
+    """The inline prefix of the score row for a criterion."""
+    criterion = models.Criterion.objects.get(slug=slug)
+    for key, value in data.items():
+        if key.startswith("scores-") and key.endswith("-criterion") and str(value) == str(criterion.pk):
+            return key.removesuffix("-criterion")
+    raise AssertionError(f"no score row for {slug}")
+
+
+def test_changing_a_computed_score_without_an_override_is_an_error_and_nothing_changes(
+    editor_client, model_with_scores
+):
+    url = reverse("admin:advisor_aimodel_change", args=[model_with_scores.pk])
+    page = editor_client.get(url)
+    assert "computed from facts" in page.text and "editorial" in page.text
+    data = form_values(page)
+    row = score_row(data, "data-privacy")
+    before = models.Score.objects.get(ai_model=model_with_scores, criterion__slug="data-privacy")
+    new_value = 9 if before.value != 9 else 8
+    data[f"{row}-value"] = str(new_value)
+    data[f"{row}-rationale"] = "Runs on our own servers."
+
+    response = editor_client.post(url, data)
+
+    assert response.status_code == 200  # the form again, with the editor's input kept
+    assert "tick “editor override” and give a reason" in response.text
+    assert f'value="{new_value}"' in response.text
+    assert models.Score.objects.get(pk=before.pk).value == before.value
+
+
+def test_an_override_with_a_reason_is_kept_through_the_recompute(editor_client, model_with_scores):
+    url = reverse("admin:advisor_aimodel_change", args=[model_with_scores.pk])
+    data = form_values(editor_client.get(url))
+    row = score_row(data, "data-privacy")
+    data[f"{row}-value"] = "9"
+    data[f"{row}-rationale"] = "Runs on our own servers."
+    data[f"{row}-is_override"] = "on"
+
+    without_reason = editor_client.post(url, data)
+    assert without_reason.status_code == 200
+    assert "An override needs a written reason." in without_reason.text
+
+    data[f"{row}-override_reason"] = "The vendor's data terms changed after the facts were recorded."
+    response = editor_client.post(url, data)
+
+    assert response.status_code == 302
+    score = models.Score.objects.get(ai_model=model_with_scores, criterion__slug="data-privacy")
+    assert (score.value, score.is_override) == (9, True)
+    services.scores_recompute(ai_model=model_with_scores)
+    assert models.Score.objects.get(pk=score.pk).value == 9
+    page = editor_client.get(url)
+    assert "The rule gives" in page.text
+
+
+def test_the_editorial_capability_score_is_changed_directly(editor_client, model_with_scores):
+    url = reverse("admin:advisor_aimodel_change", args=[model_with_scores.pk])
+    data = form_values(editor_client.get(url))
+    row = score_row(data, "capability")
+    data[f"{row}-value"] = "8"
+    data[f"{row}-rationale"] = "Strong on the public coding benchmarks of its month."
+
+    assert editor_client.post(url, data).status_code == 302
+    assert models.Score.objects.get(ai_model=model_with_scores, criterion__slug="capability").value == 8
