@@ -17,6 +17,8 @@ advisor_patterns = [
     path("questionnaire/", results.questionnaire, name="questionnaire"),
     path("r/<uuid:code>/", results.recommendation_detail, name="recommendation-detail"),
     path("r/<uuid:code>.json", results.recommendation_json, name="recommendation-json"),
+    path("r/<uuid:code>.md", results.recommendation_record, name="recommendation-record"),
+    path("r/<uuid:code>.csv", results.recommendation_csv, name="recommendation-csv"),
     path("r/<uuid:code>/reevaluate/", results.recommendation_reevaluate, name="recommendation-reevaluate"),
 ]
 

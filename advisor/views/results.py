@@ -3,16 +3,18 @@
 import hashlib
 import json
 import uuid
+from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import HttpResponseNotModified, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from advisor import catalogue, forms, models, pagecache, presenters, ratelimit, services
+from advisor import brief, catalogue, forms, models, pagecache, presenters, ratelimit, services
 from advisor.engine import questions
 
 
@@ -165,15 +167,67 @@ def _permalink_render(request, code, fingerprint):
         # Engine-2 permalinks keep rendering exactly as they were saved.
         context["compare_slugs"] = [entry["slug"] for entry in result.get("ranking", [])[:3]]
         return render(request, "advisor/recommendation_detail_v2.html", context)
+    context.update(_brief_context(result, answers))
+    return render(request, "advisor/recommendation_detail.html", context)
+
+
+def _brief_context(result, answers):
     preset = result.get("from_preset") or {}
     preset_keys = set(preset.get("keys") or ())
-    context.update(
-        compare_slugs=[pick["slug"] for pick in result.get("picks", [])] or [e["slug"] for e in result["ranking"][:3]],
-        pick_slugs={pick["slug"] for pick in result.get("picks", [])},
-        preset_keys=preset_keys,
-        assumed=presenters.assumptions(answers, preset_keys, preset.get("name", "")),
-    )
-    return render(request, "advisor/recommendation_detail.html", context)
+    shortlist = brief.shortlist(result)
+    candidates = [pick["slug"] for pick in shortlist] + [entry["slug"] for entry in result["ranking"]]
+    compare_slugs = list(dict.fromkeys(candidates))[:3]
+    compare_url = reverse("advisor:compare") + "?" + urlencode([("m", slug) for slug in compare_slugs])
+    return {
+        "compare_slugs": compare_slugs,
+        "compare_url": compare_url,
+        "pick_slugs": {pick["slug"] for pick in shortlist},
+        "preset_keys": preset_keys,
+        "assumed": presenters.assumptions(answers, preset_keys, preset.get("name", "")),
+        "shortlist": shortlist,
+        "summary": brief.summary_sentence(result, shortlist),
+        "steps": brief.next_steps(result, shortlist, compare_url=compare_url),
+        "comparison": brief.comparison(result, shortlist),
+        "tiers": brief.eligible_tiers(result),
+    }
+
+
+def _v3_recommendation_or_404(code):
+    recommendation = get_object_or_404(models.Recommendation, code=code)
+    if recommendation.engine_version == "2":
+        raise Http404("Engine-2 results have no decision record.")
+    return recommendation
+
+
+@require_safe
+def recommendation_record(request, code):
+    """The result as a Markdown architecture decision record, to file with the decision."""
+    recommendation = _v3_recommendation_or_404(code)
+    result = presenters.with_text(recommendation.result)
+    answers = presenters.answers_for_display(recommendation.answers)
+    context = {
+        "recommendation": recommendation,
+        "result": result,
+        "answers": answers,
+        "permalink": request.build_absolute_uri(recommendation.get_absolute_url()),
+        "excluded_groups": presenters.excluded_groups(result.get("excluded", []), presenters.rule_titles()),
+        **_brief_context(result, answers),
+    }
+    text = render_to_string("advisor/recommendation_record.md", context, request=request)
+    response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="decision-record-{recommendation.code.hex[:8]}.md"'
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@require_safe
+def recommendation_csv(request, code):
+    """Every eligible model of the result in rank order, as CSV."""
+    recommendation = _v3_recommendation_or_404(code)
+    response = HttpResponse(brief.ranking_csv(recommendation.result), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="ranking-{recommendation.code.hex[:8]}.csv"'
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
 
 
 def _permalink_headers(response):

@@ -13,12 +13,8 @@ from tests.conftest import complete_answers, editors_group
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 # The text of each ranked model's name, without its rank number and score badge.
-RANKED_NAMES_JS = """() => Array.from(document.querySelectorAll('.ranking .ranked-model .card-title'))
-  .map(function (h) {
-  return Array.from(h.childNodes)
-    .filter(function (n) { return n.nodeType === Node.TEXT_NODE; })
-    .map(function (n) { return n.textContent; }).join(' ').trim();
-})"""
+RANKED_NAMES_JS = """() => Array.from(document.querySelectorAll('.ranking-table .ranked-name'))
+  .map(function (cell) { return cell.textContent.trim(); })"""
 
 
 def ranked_names(page):
@@ -61,13 +57,19 @@ def test_newcomer_picks_a_preset_changes_two_answers_and_shares_the_result(
 
     verdict = page.get_by_role("heading", level=1).inner_text()
     assert verdict
+    headline = page.locator("#verdict-heading + p").inner_text()
     expect(page.locator(".verdict-kind")).to_contain_text("Verdict:")
     assert page.locator(".verdict-reasons li").count() >= 1
     names = ranked_names(page)
     assert names, "the result recommends no model"
-    top = page.locator(".ranked-model").first
-    expect(top.get_by_role("heading", name="Why it fits")).to_be_visible()
-    assert top.locator("h4:has-text('Why it fits') + ul li").count() >= 1
+    # The brief first: the shortlist and the next steps are on the first screen's heels, details folded.
+    first_pick = page.locator(".pick").first
+    expect(first_pick).to_be_visible()
+    assert first_pick.locator(".card-title").inner_text() in verdict
+    expect(first_pick).to_contain_text("Licence")
+    expect(page.get_by_role("heading", name="Next steps")).to_be_visible()
+    assert page.locator(".next-steps li").count() >= 2
+    expect(page.locator(".ranking-table")).to_be_hidden()  # folded until asked for
     answers = page.locator("dl.answers")
     expect(answers).to_contain_text("Code generation or review")
     expect(answers).to_contain_text("French")
@@ -95,8 +97,9 @@ def test_newcomer_picks_a_preset_changes_two_answers_and_shares_the_result(
     finally:
         other.close()
     assert data["permalink"] == permalink
-    assert data["verdict"]["headline"]["text"] == verdict
-    assert [entry["name"] for entry in data["ranking"]] == names
+    assert data["verdict"]["headline"]["text"] == headline
+    ranked = sorted(data["ranking"] + data["also_eligible"], key=lambda entry: entry["rank"])
+    assert [entry["name"] for entry in ranked] == names
     assert data["answers"]["use_case"] == "coding"
     assert "fr" in data["answers"]["languages"]
     assert not problems.items, f"Problems in the browser:\n{problems}"

@@ -1,0 +1,174 @@
+"""A saved result as a decision brief: the sentence, the shortlist and the next steps first.
+
+Everything here reads the stored result (with rendered ``text``, see ``presenters.with_text``)
+and nothing else, so a permalink keeps saying what it said. The same pieces feed the result
+page, its print layout, the Markdown decision record and the CSV of the ranking.
+"""
+
+import csv
+import io
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from advisor import vocab
+
+SHORTLIST_MAX = 3
+
+ROUTE_WORDS = {
+    "api": gettext_lazy("through its vendor's API"),
+    "hosted": gettext_lazy("as open weights through a hosted provider"),
+    "self": gettext_lazy("on your own hardware"),
+    "device": gettext_lazy("on your users' devices"),
+}
+
+
+def _route_words(entry):
+    route = entry.get("route") or {}
+    kind = route.get("kind")
+    if kind == "api":
+        return route["label"]["text"][0].lower() + route["label"]["text"][1:]
+    return str(ROUTE_WORDS.get(kind, ""))
+
+
+def shortlist(result):
+    """At most three picks, each with what the page needs from its ranking entry."""
+    details = {entry["slug"]: entry for entry in result.get("ranking", [])}
+    picks = []
+    for pick in result.get("picks", [])[:SHORTLIST_MAX]:
+        entry = details.get(pick["slug"], {})
+        licence = entry.get("licence") or {}
+        picks.append(
+            {
+                **pick,
+                "entry": entry,
+                "route": entry.get("route"),
+                "route_words": _route_words(entry) if entry else "",
+                "licence": licence,
+                "licence_category": str(vocab.LicenceCategory(licence["category"]).label)
+                if licence.get("category") in vocab.LicenceCategory.values
+                else "",
+            }
+        )
+    return picks
+
+
+def summary_sentence(result, picks):
+    """One sentence naming the verdict and the shortlist."""
+    if not picks:
+        return _("No model in the catalogue meets every one of your constraints yet.")
+    parts = []
+    for number, pick in enumerate(picks):
+        name = f"{pick['name']} {pick['route_words']}".strip()
+        if number == 0:
+            parts.append(_("%(role)s %(name)s") % {"role": pick["role_text"]["text"], "name": name})
+        else:
+            parts.append(_("%(role)s: %(name)s") % {"role": pick["role_text"]["text"].lower(), "name": name})
+    return "; ".join(parts) + "."
+
+
+def next_steps(result, picks, *, compare_url):
+    """What to do on Monday, generated from the picks, each step linked to its source.
+
+    ``[{"title": str or None, "steps": [{"text", "url"}]}]``: steps for the whole decision
+    first, then one group per pick with its licence check, data terms, duties and caveats.
+    """
+    general = []
+    pilots = [pick["name"] for pick in picks[:2]]
+    for entry in result.get("ranking", []):
+        if len(pilots) == 2:
+            break
+        if entry["name"] not in pilots:
+            pilots.append(entry["name"])
+    if len(pilots) == 2:
+        general.append(
+            {
+                "text": _("Pilot %(first)s and %(second)s on 50 to 100 of your own examples before you commit.")
+                % {"first": pilots[0], "second": pilots[1]},
+                "url": compare_url,
+            }
+        )
+    groups = [{"title": None, "steps": general}] if general else []
+    for pick in picks:
+        licence = pick["licence"]
+        licence_url = reverse("advisor:licence-detail", args=[licence["slug"]]) if licence.get("slug") else ""
+        model_url = reverse("advisor:model-detail", args=[pick["slug"]])
+        route = pick["route"] or {}
+        steps = []
+        if licence.get("name"):
+            steps.append(
+                {
+                    "text": _("Have someone who can read licences check the %(licence)s terms.")
+                    % {"licence": licence["name"]},
+                    "url": licence_url,
+                }
+            )
+        if route.get("kind") == "api":
+            steps.append(
+                {
+                    "text": _(
+                        "Ask the vendor for its data-processing terms: zero retention and no training on your prompts."
+                    ),
+                    "url": licence_url,
+                }
+            )
+        steps += [{"text": duty["text"], "url": licence_url} for duty in pick["entry"].get("obligations", [])]
+        steps += [{"text": caveat["text"], "url": model_url} for caveat in pick["entry"].get("caveats", [])]
+        if steps:
+            groups.append({"title": pick["name"], "steps": steps})
+    return groups
+
+
+def comparison(result, picks):
+    """The shortlist side by side: one row per criterion, a cell per pick with value and rationale."""
+    rows = {}
+    for column, pick in enumerate(picks):
+        for contribution in pick["entry"].get("contributions", []):
+            row = rows.setdefault(
+                contribution["criterion"],
+                {
+                    "name": contribution["name"],
+                    "weight": contribution["weight"],
+                    "cells": [{"pick": p["name"], "value": None} for p in picks],
+                },
+            )
+            row["cells"][column] = {"pick": pick["name"], **contribution}
+    return sorted(rows.values(), key=lambda row: -row["weight"])
+
+
+def eligible_tiers(result):
+    """Every eligible model beyond the detailed ones, grouped by tier: [(tier, [entries])]."""
+    tiers = {}
+    for entry in [*result.get("ranking", []), *result.get("also_eligible", [])]:
+        tiers.setdefault(entry["tier"], []).append(entry)
+    return sorted(tiers.items())
+
+
+CSV_HEADER = ["rank", "tier", "name", "slug", "access", "score", "route"]
+
+
+def ranking_csv(result):
+    """Every eligible model in rank order, as CSV text."""
+    output = io.StringIO()
+    writer = csv.writer(output)
+    writer.writerow(CSV_HEADER)
+    for entry in sorted([*result.get("ranking", []), *result.get("also_eligible", [])], key=lambda e: e["rank"]):
+        route = (entry.get("route") or {}).get("kind", "")
+        writer.writerow(
+            [
+                entry["rank"],
+                entry["tier"],
+                _csv_safe(entry["name"]),
+                entry["slug"],
+                entry["access"],
+                entry["score"],
+                route,
+            ]
+        )
+    return output.getvalue()
+
+
+def _csv_safe(text):
+    """No cell starts like a spreadsheet formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
