@@ -19,6 +19,7 @@ advisor_patterns = [
     path("r/<uuid:code>.json", results.recommendation_json, name="recommendation-json"),
     path("r/<uuid:code>.md", results.recommendation_record, name="recommendation-record"),
     path("r/<uuid:code>.csv", results.recommendation_csv, name="recommendation-csv"),
+    path("r/<uuid:code>/card.png", results.recommendation_card, name="recommendation-card"),
     path("r/<uuid:code>/reevaluate/", results.recommendation_reevaluate, name="recommendation-reevaluate"),
 ]
 

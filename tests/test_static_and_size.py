@@ -17,6 +17,7 @@ from tests.staticbuild import collected_static_root
 BASE_DIR = Path(__file__).resolve().parent.parent
 ONE_YEAR_IMMUTABLE = "max-age=31536000, public, immutable"
 PAGE_LIMIT = 50 * 1024
+RESULT_PAGE_LIMIT = 60 * 1024  # the decision brief: summary, next steps and folded details
 
 
 @pytest.fixture(scope="module")
@@ -161,7 +162,7 @@ class PublicPagesTests(TestCase):
         ]
         return pages, results
 
-    def test_every_page_is_under_50_kb_and_requests_nothing_from_other_sites(self):
+    def test_every_page_is_under_50_kb_a_result_under_60_kb_and_requests_nothing_from_other_sites(self):
         pages, results = self.public_pages()
         too_big, third_party = {}, {}
         for url in pages + results:
@@ -169,12 +170,12 @@ class PublicPagesTests(TestCase):
             assert response.status_code in (200, 404), (url, response.status_code)
             assert response["Content-Type"].startswith("text/html"), url
             html = response.content.decode()
-            if len(response.content) >= PAGE_LIMIT:
-                too_big["result page" if url in results else url] = len(response.content)
+            if len(response.content) >= (RESULT_PAGE_LIMIT if url in results else PAGE_LIMIT):
+                too_big[url] = len(response.content)
             if found := third_party_requests(html):
                 third_party[url] = found
         assert third_party == {}
-        assert too_big == {}, f"pages of 50 KB or more (bytes): {too_big}"
+        assert too_big == {}, f"pages over their limit (bytes): {too_big}"
 
     def test_the_third_party_check_catches_what_it_should(self):
         html = (

@@ -6,15 +6,18 @@ import uuid
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import Http404, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
-from advisor import brief, catalogue, forms, models, pagecache, presenters, ratelimit, services
+from advisor import brief, cards, catalogue, forms, models, pagecache, presenters, ratelimit, services
 from advisor.engine import questions
 
 
@@ -168,6 +171,7 @@ def _permalink_render(request, code, fingerprint):
         context["compare_slugs"] = [entry["slug"] for entry in result.get("ranking", [])[:3]]
         return render(request, "advisor/recommendation_detail_v2.html", context)
     context.update(_brief_context(result, answers))
+    context["qr_code"] = cards.qr_svg(context["permalink"], _("QR code of the link to this result"))
     return render(request, "advisor/recommendation_detail.html", context)
 
 
@@ -178,14 +182,19 @@ def _brief_context(result, answers):
     candidates = [pick["slug"] for pick in shortlist] + [entry["slug"] for entry in result["ranking"]]
     compare_slugs = list(dict.fromkeys(candidates))[:3]
     compare_url = reverse("advisor:compare") + "?" + urlencode([("m", slug) for slug in compare_slugs])
+    summary = brief.summary_sentence(result, shortlist)
+    verdict = result.get("verdict") or {}
+    headline = (verdict.get("headline") or {}).get("text", "")
+    description = " ".join([headline, *(reason.get("text", "") for reason in verdict.get("reasons") or ())]).strip()
     return {
+        "og_description": Truncator(description).chars(200),
         "compare_slugs": compare_slugs,
         "compare_url": compare_url,
         "pick_slugs": {pick["slug"] for pick in shortlist},
         "preset_keys": preset_keys,
         "assumed": presenters.assumptions(answers, preset_keys, preset.get("name", "")),
         "shortlist": shortlist,
-        "summary": brief.summary_sentence(result, shortlist),
+        "summary": summary,
         "steps": brief.next_steps(result, shortlist, compare_url=compare_url),
         "comparison": brief.comparison(result, shortlist),
         "tiers": brief.eligible_tiers(result),
@@ -216,6 +225,39 @@ def recommendation_record(request, code):
     text = render_to_string("advisor/recommendation_record.md", context, request=request)
     response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="decision-record-{recommendation.code.hex[:8]}.md"'
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+VERDICT_LABELS = {
+    "open": gettext_lazy("Verdict: open models"),
+    "closed": gettext_lazy("Verdict: closed API models"),
+    "hybrid": gettext_lazy("Verdict: a hybrid of open and closed"),
+    "none": gettext_lazy("No verdict: no model fits every constraint"),
+}
+CARD_SECONDS = 365 * 24 * 60 * 60  # a saved result never changes
+
+
+@require_safe
+def recommendation_card(request, code):
+    """The 1200 x 630 PNG a pasted permalink unfurls with, drawn once per result and language."""
+    recommendation = _v3_recommendation_or_404(code)
+    cache_key = pagecache.key("card", str(code))
+    png = cache.get(cache_key)
+    if png is None:
+        result = presenters.with_text(recommendation.result)
+        shortlist = brief.shortlist(result)
+        png = cards.result_card(
+            kind=result["verdict"]["kind"],
+            label=str(VERDICT_LABELS[result["verdict"]["kind"]]),
+            sentence=brief.summary_sentence(result, shortlist),
+            picks=[(pick["role_text"]["text"], pick["name"]) for pick in shortlist],
+            site=_("Model Strategy Advisor"),
+        )
+        cache.set(cache_key, png, CARD_SECONDS)
+    response = HttpResponse(png, content_type="image/png")
+    patch_cache_control(response, public=True, max_age=CARD_SECONDS, immutable=True)
+    patch_vary_headers(response, ["Accept-Language"])
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
