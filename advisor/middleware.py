@@ -5,7 +5,6 @@ route, the status, the duration and a hash of the client address: never query
 strings, form bodies, answers or cookies.
 """
 
-import hashlib
 import ipaddress
 import json
 import logging
@@ -13,6 +12,7 @@ import time
 
 from django.conf import settings
 from django.http import JsonResponse
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from whitenoise.middleware import WhiteNoiseMiddleware
@@ -33,6 +33,33 @@ def client_ip(request):
         if len(forwarded) >= count and _is_ip(forwarded[-count]):
             return forwarded[-count]
     return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def client_network(request):
+    """The address the client is known by: an IPv4 address, or the /64 of an IPv6 one.
+
+    One IPv6 subscriber usually holds a whole /64, so counting single addresses would let
+    them rotate around any per-client limit.
+    """
+    address = client_ip(request)
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if parsed.version == 6:
+        if parsed.ipv4_mapped:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return str(parsed)
+
+
+def client_pseudonym(request, purpose="advisor.client"):
+    """A keyed hash of the client's network (HMAC with a key derived from SECRET_KEY).
+
+    Pseudonymous, not anonymous: whoever holds the secret key can test a guessed address,
+    nobody else can reverse it (an unkeyed hash of an IPv4 address can be brute-forced).
+    """
+    return salted_hmac(purpose, client_network(request), algorithm="sha256").hexdigest()
 
 
 def _is_ip(value):
@@ -77,7 +104,7 @@ class RequestLogMiddleware:
             "route": match.route if match else "(unmatched)",
             "status": response.status_code,
             "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-            "client": hashlib.sha256(client_ip(request).encode()).hexdigest()[:12],
+            "client": client_pseudonym(request)[:12],
         }
         logger.info("request", extra={"fields": fields})
         return response

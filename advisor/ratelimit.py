@@ -4,7 +4,7 @@ Counts live in the database (``SubmissionCounter``), so every worker process
 and every server shares them: a fixed window of ``ADVISOR_SUBMISSION_WINDOW``
 seconds in which a client may submit ``ADVISOR_SUBMISSION_LIMIT`` times. The
 client is the address ``advisor.middleware.client_ip`` reads (right behind
-trusted proxies), stored only as a hash.
+trusted proxies), its IPv6 /64, stored only as a keyed hash.
 
 Usage in a view, after the input validated and before anything is saved::
 
@@ -15,7 +15,6 @@ An API that answers in JSON builds its own 429 and sets
 ``response["Retry-After"] = str(ratelimit.retry_after())``.
 """
 
-import hashlib
 import math
 import time
 
@@ -25,13 +24,13 @@ from django.db.models import F
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from advisor.middleware import client_ip
+from advisor.middleware import client_pseudonym
 from advisor.models import SubmissionCounter
 
 
 def client_key(request):
-    """A stable, non-reversible key for the client (no raw addresses in the database)."""
-    return hashlib.sha256(f"submissions:{client_ip(request)}".encode()).hexdigest()
+    """A keyed pseudonym of the client's network: IPv4 address or IPv6 /64 (no raw addresses stored)."""
+    return client_pseudonym(request, purpose="advisor.submissions")
 
 
 def _window_length():

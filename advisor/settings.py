@@ -133,7 +133,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
+        # FULL: a result acknowledged to its visitor survives a power loss (NORMAL may lose the last ones).
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=20000;",
     }
     if env_bool("DJANGO_SQLITE_DEFAULT_OPTIONS"):
         # Django's own defaults (rollback journal, deferred transactions, 5 s
@@ -141,6 +142,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # concurrent writers, "database is locked" (tests/test_concurrency.py).
         DATABASES["default"]["OPTIONS"] = {}
     DATABASES["default"]["CONN_MAX_AGE"] = 0 if env_bool("DJANGO_SQLITE_NO_PERSIST") else 60
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Fail fast instead of hanging a worker: a connection attempt gives up after a few seconds and
+    # no statement runs longer than the worker timeout allows.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        connect_timeout=env_int("DJANGO_DB_CONNECT_TIMEOUT", 3),
+        options=f"-c statement_timeout={env_int('DJANGO_DB_STATEMENT_TIMEOUT_MS', 10000)}",
+    )
 if os.environ.get("DJANGO_TEST_DB_NAME"):
     # Lets several test runs share one PostgreSQL server without colliding.
     DATABASES["default"]["TEST"] = {"NAME": os.environ["DJANGO_TEST_DB_NAME"]}
@@ -217,6 +225,8 @@ if TRUSTED_PROXY_COUNT:
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+    # Load balancers probe over plain HTTP: a redirect would read as healthy whatever the state.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     SECURE_HSTS_SECONDS = 63072000  # two years
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -264,13 +274,18 @@ AXES_VERBOSE = False
 # Anonymous submissions are limited per client address, counted in the
 # database so that every worker process shares the count.
 ADVISOR_SUBMISSION_LIMIT = env_int("ADVISOR_SUBMISSION_LIMIT", 20)
+# /readyz answers 503 when a SQLite database's disk has less free space than this.
+ADVISOR_MIN_FREE_DISK_MB = env_int("ADVISOR_MIN_FREE_DISK_MB", 50)
 ADVISOR_SUBMISSION_WINDOW = env_int("ADVISOR_SUBMISSION_WINDOW", 60)  # seconds
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"json": {"()": "advisor.middleware.JsonFormatter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
+    "filters": {"route_pattern": {"()": "advisor.logs.RoutePatternFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["route_pattern"]},
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         "advisor.request": {

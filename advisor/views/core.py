@@ -1,3 +1,7 @@
+import shutil
+from pathlib import Path
+
+from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
@@ -32,14 +36,31 @@ def healthz(request):
 @never_cache
 @require_safe
 def readyz(request):
-    """The database answers; 503 otherwise."""
+    """The database answers and can take writes; 503 otherwise.
+
+    A SQLite database cannot take writes when its disk is (nearly) full; a PostgreSQL server
+    cannot while it is a read-only standby.
+    """
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
+            writable = _writable(cursor)
     except Exception:  # noqa: BLE001 - any database failure means "not ready"
         return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
+    if not writable:
+        return JsonResponse({"status": "unavailable", "database": "read-only"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def _writable(cursor):
+    if connection.vendor == "postgresql":
+        cursor.execute("SELECT pg_is_in_recovery()")
+        return not cursor.fetchone()[0]
+    if connection.vendor == "sqlite" and not connection.is_in_memory_db():
+        folder = Path(connection.settings_dict["NAME"]).parent
+        return shutil.disk_usage(folder).free >= settings.ADVISOR_MIN_FREE_DISK_MB * 1024 * 1024
+    return True
 
 
 def csrf_failure(request, reason=""):
