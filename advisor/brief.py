@@ -6,13 +6,15 @@ page, its print layout, the Markdown decision record and the CSV of the ranking.
 """
 
 import csv
+import datetime
 import io
+from types import SimpleNamespace
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from advisor import vocab
+from advisor import browse, vocab
 
 SHORTLIST_MAX = 3
 
@@ -49,9 +51,50 @@ def shortlist(result):
                 "licence_category": str(vocab.LicenceCategory(licence["category"]).label)
                 if licence.get("category") in vocab.LicenceCategory.values
                 else "",
+                "terms": licence_terms(pick, _result_day(result)),
             }
         )
     return picks
+
+
+def licence_terms(pick, today):
+    """A pick's licence as permissions, conditions and limitations, from the terms stored with the result."""
+    facts = pick.get("licence_facts")
+    if not facts:
+        return None
+    until = facts.get("fine_tuning_until")
+    licence = SimpleNamespace(
+        **{key: facts.get(key) for key in LICENCE_FIELDS},
+        obligation_list=list(facts.get("obligations") or ()),
+        excluded_jurisdictions=list(facts.get("excluded_jurisdictions") or ()),
+        fine_tuning_until=datetime.date.fromisoformat(until) if until else None,
+    )
+    return browse.licence_glance(licence, today)
+
+
+LICENCE_FIELDS = (
+    "commercial_use",
+    "may_modify",
+    "may_redistribute",
+    "may_fine_tune",
+    "outputs_may_train_models",
+    "attribution_required",
+    "acceptable_use_policy",
+    "thresholds",
+    "hosting_barred",
+    "remote_restriction",
+    "jurisdiction_exclusion_multimodal_only",
+    "use_restrictions",
+    "prompts_train_by_default",
+    "zero_retention_offered",
+)
+
+
+def _result_day(result):
+    try:
+        return datetime.date.fromisoformat(result.get("today") or "")
+    except ValueError:
+        return datetime.date.today()
 
 
 def summary_sentence(result, picks):

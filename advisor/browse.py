@@ -371,73 +371,79 @@ def lifecycle_text(ai_model, state, today):
 def licence_glance(licence, today):
     """A licence as permissions, conditions and limitations (choosealicense.com style).
 
-    Each item is ``(label, detail)``; the detail is empty when the label says it all.
+    Each item is ``(label, detail, check)``; the detail is empty when the label says it all, and
+    ``check`` marks what holds only under a condition or a gate: it needs a legal check.
     """
     permissions, conditions, limitations = [], [], []
     commercial = licence.commercial_use
     if commercial == vocab.Permission.YES:
-        permissions.append((_gettext("Commercial use"), ""))
+        permissions.append((_gettext("Commercial use"), "", False))
     elif commercial == vocab.Permission.CONDITIONAL:
-        permissions.append((_gettext("Commercial use"), _gettext("Allowed with conditions; see below.")))
+        permissions.append((_gettext("Commercial use"), _gettext("Allowed with conditions; see below."), True))
     elif commercial == vocab.Permission.NO:
-        limitations.append((_gettext("No commercial use"), ""))
+        limitations.append((_gettext("No commercial use"), "", False))
     else:
-        limitations.append((_gettext("Commercial use unclear"), _gettext("The sources do not say.")))
+        limitations.append((_gettext("Commercial use unclear"), _gettext("The sources do not say."), True))
     for allowed, yes, no in (
         (licence.may_modify, _gettext("Modification"), _gettext("No modification")),
         (licence.may_redistribute, _gettext("Distribution"), _gettext("No redistribution")),
         (licence.may_fine_tune, _gettext("Fine-tuning"), _gettext("No fine-tuning")),
     ):
-        (permissions if allowed else limitations).append((yes if allowed else no, ""))
+        (permissions if allowed else limitations).append((yes if allowed else no, "", False))
     outputs = licence.outputs_may_train_models
     if outputs == vocab.Permission.YES:
-        permissions.append((_gettext("Training other models on outputs"), ""))
+        permissions.append((_gettext("Training other models on outputs"), "", False))
     elif outputs == vocab.Permission.CONDITIONAL:
-        conditions.append((_gettext("Training other models on outputs"), _gettext("Allowed with strings attached.")))
+        conditions.append(
+            (_gettext("Training other models on outputs"), _gettext("Allowed with strings attached."), True)
+        )
     elif outputs == vocab.Permission.NO:
-        limitations.append((_gettext("No training other models on outputs"), ""))
+        limitations.append((_gettext("No training other models on outputs"), "", False))
     if licence.attribution_required:
-        conditions.append((_gettext("Attribution"), _gettext("Credit, notice or branding is required.")))
+        conditions.append((_gettext("Attribution"), _gettext("Credit, notice or branding is required."), False))
     if licence.acceptable_use_policy:
-        conditions.append((_gettext("Acceptable use policy"), _gettext("A use policy is part of the terms.")))
+        conditions.append((_gettext("Acceptable use policy"), _gettext("A use policy is part of the terms."), False))
     for obligation in licence.obligation_list:
-        conditions.append((obligation, ""))
+        conditions.append((obligation, "", False))
     for row in threshold_rows(licence) or []:
-        (limitations if row["gate"] else conditions).append((row["effect_short"], row["what"]))
+        (limitations if row["gate"] else conditions).append((row["effect_short"], row["what"], row["gate"]))
     if licence.hosting_barred:
         limitations.append(
             (
                 _gettext("No hosted service"),
                 _gettext("Offering the model as a hosted or API service needs a separate licence."),
+                True,
             )
         )
     if licence.remote_restriction:
-        limitations.append((_gettext("Remote restriction"), _gettext("The licensor may restrict use remotely.")))
+        limitations.append(
+            (_gettext("Remote restriction"), _gettext("The licensor may restrict use remotely."), False)
+        )
     if licence.excluded_jurisdictions:
         regions = ", ".join(labels(vocab.Jurisdiction, licence.excluded_jurisdictions))
         detail = regions
         if licence.jurisdiction_exclusion_multimodal_only:
             detail = _gettext("%(regions)s (multimodal models only)") % {"regions": regions}
-        limitations.append((_gettext("No grant in some regions"), detail))
+        limitations.append((_gettext("No grant in some regions"), detail, False))
     restrictions = use_restriction_rows(licence) or []
     forbidden = [row for row in restrictions if row["forbidden"]]
     conditional = [row for row in restrictions if not row["forbidden"]]
     if forbidden:
-        limitations.append((_gettext("Forbidden uses"), _use_names(forbidden)))
+        limitations.append((_gettext("Forbidden uses"), _use_names(forbidden), False))
     if conditional:
-        conditions.append((_gettext("Uses allowed only under a condition"), _use_names(conditional)))
+        conditions.append((_gettext("Uses allowed only under a condition"), _use_names(conditional), True))
     if licence.fine_tuning_until:
         ended = licence.fine_tuning_until <= today
         (limitations if ended else conditions).append(
-            (_gettext("Hosted fine-tuning"), fine_tuning_end(licence.fine_tuning_until, today))
+            (_gettext("Hosted fine-tuning"), fine_tuning_end(licence.fine_tuning_until, today), False)
         )
     if licence.prompts_train_by_default in (vocab.PromptTraining.YES, vocab.PromptTraining.FREE_TIER):
         label = dict(vocab.PromptTraining.choices)[licence.prompts_train_by_default]
-        limitations.append((_gettext("Prompts used for training by default"), str(label)))
+        limitations.append((_gettext("Prompts used for training by default"), str(label), False))
     elif licence.prompts_train_by_default == vocab.PromptTraining.NO:
-        permissions.append((_gettext("Prompts not used for training by default"), ""))
+        permissions.append((_gettext("Prompts not used for training by default"), "", False))
     if licence.zero_retention_offered:
-        permissions.append((_gettext("Zero data retention offered"), ""))
+        permissions.append((_gettext("Zero data retention offered"), "", False))
     return {"permissions": permissions, "conditions": conditions, "limitations": limitations}
 
 

@@ -113,3 +113,27 @@ class BriefTests(TestCase):
         for suffix in (".md", ".csv", "/card.png"):
             assert self.client.get(f"/r/{old.code}{suffix}").status_code == 404
             assert self.client.get(f"/r/00000000-0000-4000-8000-000000000000{suffix}").status_code == 404
+
+    def test_each_pick_shows_its_licence_terms_as_they_stood_with_legal_checks(self):
+        pick = self.recommendation.result["picks"][0]
+        stored = pick["licence_facts"]
+        licence = models.Licence.objects.get(slug=stored["slug"])
+        page = self.client.get(self.url).content.decode()
+        assert f"What the {licence.name} lets you do with {pick['name']}" in page
+        assert page.count('class="card h-100 glance-permission"') >= 1
+
+        # An editor changes the live licence afterwards: the permalink keeps the terms it was made on.
+        models.Licence.objects.filter(pk=licence.pk).update(commercial_use="no")
+        cache.clear()
+        page = self.client.get(self.url).content.decode()
+        terms = page[page.index("lets you do with") :]
+        assert "No commercial use" not in terms[: terms.index("</details>")]
+
+        # A conditional grant in the stored terms reads as one that needs a legal check.
+        result = self.recommendation.result
+        result["picks"][0]["licence_facts"] = {**stored, "commercial_use": "conditional"}
+        models.Recommendation.objects.filter(pk=self.recommendation.pk).update(result=result)
+        cache.clear()
+        page = self.client.get(self.url).content.decode()
+        terms = page[page.index("lets you do with") :]
+        assert "needs a legal check" in terms[: terms.index("</details>")]

@@ -293,6 +293,8 @@ def recommend(answers, catalogue, *, what_if=True):
                 "tier": tiers[index],
                 "score": round(float(evaluation.scores[index]), 2),
                 "why": msg(PICK_WHY, side=_side(models[index]), score=round(float(evaluation.scores[index]), 1)),
+                # The terms as they stood, so the permalink shows this pick's duties as they were.
+                "licence_facts": dict(models[index].licence),
             }
             for role, index in picks
         ],
