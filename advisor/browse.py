@@ -416,9 +416,7 @@ def licence_glance(licence, today):
             )
         )
     if licence.remote_restriction:
-        limitations.append(
-            (_gettext("Remote restriction"), _gettext("The licensor may restrict use remotely."), False)
-        )
+        limitations.append((_gettext("Remote restriction"), _gettext("The licensor may restrict use remotely."), False))
     if licence.excluded_jurisdictions:
         regions = ", ".join(labels(vocab.Jurisdiction, licence.excluded_jurisdictions))
         detail = regions

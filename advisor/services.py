@@ -152,3 +152,45 @@ def ranking_changes(previous, result):
         "top": moved,
         "dropped": sorted(dropped, key=lambda entry: entry["previous_rank"]),
     }
+
+
+def today_preview(recommendation):
+    """What the same answers would give on today's catalogue, as it matters to this result.
+
+    ``None`` when the saved answers no longer pass the questionnaire (an older engine's result).
+    Otherwise: the verdict then and now, the pick to start with then and now, and each model
+    of the saved shortlist (or top three) that is no longer eligible, with the first reason.
+    """
+    _fingerprint, prepared = catalogue_prepared()
+    try:
+        now = engine.recommend(recommendation.answers, prepared, what_if=False).as_json()
+    except engine.InvalidAnswers:
+        return None
+    before = recommendation.result
+    excluded = {item["slug"]: item for item in now["excluded"]}
+    eligible = {entry["slug"] for entry in [*now["ranking"], *now["also_eligible"]]}
+    ranks = {entry["slug"]: entry["rank"] for entry in before.get("ranking", [])}
+    watched = before.get("picks") or before.get("ranking", [])[:3]
+    gone = []
+    for entry in watched:
+        if entry["slug"] in eligible:
+            continue
+        reasons = excluded.get(entry["slug"], {}).get("reasons") or []
+        gone.append(
+            {
+                "slug": entry["slug"],
+                "name": entry["name"],
+                "rank": ranks.get(entry["slug"]),
+                "reason": reasons[0]["message"] if reasons else None,
+            }
+        )
+    start_before = (before.get("picks") or [{}])[0]
+    start_now = (now.get("picks") or [{}])[0]
+    return {
+        "verdict_before": before.get("verdict", {}).get("kind"),
+        "verdict_now": now["verdict"]["kind"],
+        "start_before": start_before.get("name"),
+        "start_now": start_now.get("name"),
+        "start_changed": start_before.get("slug") != start_now.get("slug"),
+        "gone": gone,
+    }

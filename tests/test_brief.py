@@ -137,3 +137,30 @@ class BriefTests(TestCase):
         page = self.client.get(self.url).content.decode()
         terms = page[page.index("lets you do with") :]
         assert "needs a legal check" in terms[: terms.index("</details>")]
+
+
+class TodayPreviewTests(TestCase):
+    fixtures = ["catalogue.json", "presets.json"]
+
+    def test_a_changed_catalogue_says_what_it_means_for_this_result(self):
+        recommendation = services.recommendation_create(answers=complete_answers(commercial="yes"))
+        start = recommendation.result["picks"][0]
+        unchanged = self.client.get(recommendation.get_absolute_url()).content.decode()
+        assert "If re-evaluated today" not in unchanged
+
+        # An editor gives the pick to start with a non-commercial licence.
+        non_commercial = models.Licence.objects.filter(commercial_use="no").first()
+        with self.captureOnCommitCallbacks(execute=True):
+            ai_model = models.AIModel.objects.get(slug=start["slug"])
+            ai_model.licence = non_commercial
+            ai_model.save()
+        cache.clear()
+
+        page = self.client.get(recommendation.get_absolute_url()).content.decode()
+        preview = page[page.index("If re-evaluated today") : page.index("</ul>", page.index("If re-evaluated today"))]
+        rank = next(e["rank"] for e in recommendation.result["ranking"] if e["slug"] == start["slug"])
+        assert f"Your #{rank}, {start['name']}, is no longer eligible" in preview
+        assert "commercial" in preview.lower()
+        assert "The pick to start with would now be" in preview
+        # The saved result itself is untouched.
+        assert f"Start with {start['name']}" in page

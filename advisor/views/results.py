@@ -171,6 +171,9 @@ def _permalink_render(request, code, fingerprint):
         context["compare_slugs"] = [entry["slug"] for entry in result.get("ranking", [])[:3]]
         return render(request, "advisor/recommendation_detail_v2.html", context)
     context.update(_brief_context(result, answers))
+    if context["catalogue_changed"]:
+        preview = services.today_preview(recommendation)
+        context["today_preview"] = presenters.with_text(preview) if preview else None
     context["qr_code"] = cards.qr_svg(context["permalink"], _("QR code of the link to this result"))
     return render(request, "advisor/recommendation_detail.html", context)
 
