@@ -392,6 +392,13 @@ class SourceAdmin(admin.ModelAdmin):
     autocomplete_fields = ["ai_model", "licence"]
 
 
+@admin.register(models.GpuPrice)
+class GpuPriceAdmin(admin.ModelAdmin):
+    list_display = ["name", "memory_gb", "hourly_usd", "as_of", "source_url"]
+    search_fields = ["name"]
+    readonly_fields = ["created_at", "updated_at"]
+
+
 @admin.register(models.AudiencePreset)
 class AudiencePresetAdmin(admin.ModelAdmin):
     form = AudiencePresetForm

@@ -20,6 +20,7 @@ class AdvisorConfig(AppConfig):
             models.Score,
             models.Source,
             models.AudiencePreset,
+            models.GpuPrice,
         )
         for model in catalogue_models:
             post_save.connect(catalogue_changed, sender=model, dispatch_uid=f"catalogue-{model.__name__}-save")

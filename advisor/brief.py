@@ -8,6 +8,7 @@ page, its print layout, the Markdown decision record and the CSV of the ranking.
 import csv
 import datetime
 import io
+import math
 from types import SimpleNamespace
 
 from django.urls import reverse
@@ -161,6 +162,68 @@ def next_steps(result, picks, *, compare_url):
         if steps:
             groups.append({"title": pick["name"], "steps": steps})
     return groups
+
+
+CHART = {"width": 580, "height": 260, "left": 70, "right": 40, "top": 20, "bottom": 40}
+CHART_TOKENS = (1e6, 1e10)  # the volume axis: a million to ten billion tokens a month
+
+
+def break_even(picks):
+    """An API pick against a pick on your own hardware: where their monthly costs cross, as a chart.
+
+    None unless the shortlist has one of each with an estimate. The API cost grows with volume;
+    one always-on copy on your own GPUs costs the same at any volume it can serve.
+    """
+    api = next((p for p in picks if (p.get("cost") or {}).get("per_mtok")), None)
+    own = next(
+        (p for p in picks if (p.get("route") or {}).get("kind") == "self" and (p.get("cost") or {}).get("monthly_usd")),
+        None,
+    )
+    if api is None or own is None:
+        return None
+    per_mtok, monthly = api["cost"]["per_mtok"], own["cost"]["monthly_usd"]
+    tokens = monthly / per_mtok * 1_000_000
+    low, high = CHART_TOKENS
+    costs = [per_mtok * low / 1e6, per_mtok * high / 1e6, monthly]
+    y_low, y_high = math.log10(max(min(costs) / 2, 0.01)), math.log10(max(costs) * 2)
+    width = CHART["width"] - CHART["left"] - CHART["right"]
+    height = CHART["height"] - CHART["top"] - CHART["bottom"]
+
+    def x(value):
+        return round(
+            CHART["left"] + (math.log10(value) - math.log10(low)) / (math.log10(high) - math.log10(low)) * width, 1
+        )
+
+    def y(value):
+        return round(CHART["top"] + (y_high - math.log10(max(value, 0.01))) / (y_high - y_low) * height, 1)
+
+    ticks = [1e6, 1e7, 1e8, 1e9, 1e10]
+    y_ticks = [10**power for power in range(math.ceil(y_low), math.floor(y_high) + 1)]
+    return {
+        "y_ticks": [(y(value), _money(value)) for value in y_ticks],
+        "api_name": api["name"],
+        "own_name": own["name"],
+        "per_mtok": per_mtok,
+        "monthly": monthly,
+        "tokens": tokens,
+        "tokens_words": _("%(tokens)s tokens a month") % {"tokens": _tokens_words(tokens)},
+        "api_line": (x(low), y(per_mtok * low / 1e6), x(high), y(per_mtok * high / 1e6)),
+        "own_line": (x(low), y(monthly), x(high), y(monthly)),
+        "crossing": (x(tokens), y(monthly)) if low <= tokens <= high else None,
+        "x_ticks": [(x(t), _tokens_words(t)) for t in ticks],
+        "box": CHART,
+        "axis": (CHART["left"], CHART["top"] + height, CHART["left"] + width, CHART["top"]),
+    }
+
+
+def _money(amount):
+    return f"${amount:,.0f}" if amount >= 1 else f"${amount:,.2f}"
+
+
+def _tokens_words(tokens):
+    if tokens >= 1e9:
+        return _("%(n)s billion") % {"n": f"{tokens / 1e9:.3g}"}
+    return _("%(n)s million") % {"n": f"{tokens / 1e6:.3g}"}
 
 
 def comparison(result, picks):

@@ -101,7 +101,7 @@ def model_facts(m, licence_data=None):
 
 
 def catalogue_snapshot():
-    """Return the published catalogue as plain data (three queries)."""
+    """Return the published catalogue as plain data (four queries)."""
     criteria = [
         {"slug": c.slug, "name": c.name, "summary": c.summary}
         for c in models.Criterion.objects.order_by("position", "name")
@@ -119,7 +119,17 @@ def catalogue_snapshot():
         if m.licence_id not in licences:
             licences[m.licence_id] = licence_facts(m.licence)
         entries.append({**model_facts(m, licences[m.licence_id]), "scores": scores.get(m.pk, {})})
-    return {"criteria": criteria, "models": entries}
+    gpu_prices = [
+        {
+            "name": price.name,
+            "memory_gb": price.memory_gb,
+            "hourly_usd": float(price.hourly_usd),
+            "source": price.source_url,
+            "as_of": price.as_of,
+        }
+        for price in models.GpuPrice.objects.all()
+    ]
+    return {"criteria": criteria, "models": entries, "gpu_prices": gpu_prices}
 
 
 def fingerprint_of(snapshot):

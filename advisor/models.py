@@ -580,6 +580,32 @@ class Source(TimeStamped):
         return self.title[:80]
 
 
+class GpuPrice(TimeStamped):
+    """What renting one GPU costs per hour: editors keep it, with its source and date.
+
+    The result's cost estimate for running open weights on your own hardware multiplies the
+    GPUs a pick needs by this price. No price recorded means no estimate, never a guess.
+    """
+
+    name = models.CharField(_("GPU"), max_length=100, help_text=_("For example “NVIDIA H100 80 GB (on demand)”."))
+    memory_gb = models.PositiveSmallIntegerField(
+        _("memory (GB)"), validators=[MinValueValidator(1)], help_text=_("Memory of one GPU.")
+    )
+    hourly_usd = models.DecimalField(
+        _("price per GPU hour (USD)"), max_digits=8, decimal_places=3, validators=[MinValueValidator(0)]
+    )
+    source_url = models.URLField(_("source"), max_length=300, help_text=_("The price list this comes from."))
+    as_of = models.CharField(_("as of"), max_length=10, validators=[as_of_validator])
+
+    class Meta:
+        ordering = ["memory_gb", "hourly_usd"]
+        verbose_name = _("GPU price")
+        verbose_name_plural = _("GPU prices")
+
+    def __str__(self):
+        return f"{self.name}: {self.hourly_usd} USD/h"
+
+
 class AudiencePreset(TimeStamped):
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=100)

@@ -139,6 +139,19 @@ class Verdict(Schema):
     what_would_change: list[VerdictChange]
 
 
+class Cost(Schema):
+    """A monthly cost estimate and how it was made (``message``); no figure means no estimate."""
+
+    monthly_usd: float | None
+    per_mtok: float | None = Field(description="Blended API price per million tokens (3 input : 1 output).")
+    gpus: int | None = None
+    gpu: str | None = None
+    hourly_usd: float | None = None
+    source: str | None = None
+    as_of: str | None = None
+    message: Message
+
+
 class Pick(Schema):
     role: str
     role_text: Message
@@ -148,6 +161,7 @@ class Pick(Schema):
     tier: int
     score: float
     why: Message
+    cost: Cost | None = None
 
 
 class WeightSource(Schema):

@@ -164,3 +164,62 @@ class TodayPreviewTests(TestCase):
         assert "The pick to start with would now be" in preview
         # The saved result itself is untouched.
         assert f"Start with {start['name']}" in page
+
+
+class CostTests(TestCase):
+    fixtures = ["catalogue.json", "presets.json"]
+
+    def test_the_shortlist_shows_costs_and_where_api_and_own_gpus_break_even(self):
+        with self.captureOnCommitCallbacks(execute=True):
+            models.GpuPrice.objects.create(
+                name="An 80 GB GPU (on demand)",
+                memory_gb=80,
+                hourly_usd="2.500",
+                source_url="https://example.org/gpu-prices",
+                as_of="2026-11",
+            )
+        # A team that runs models in its own cloud account on 80 GB GPUs, at over a billion tokens a month.
+        recommendation = services.recommendation_create(
+            answers=complete_answers(deployment="own-cloud", hardware="gpu-80", mlops="strong", volume="high")
+        )
+        picks = recommendation.result["picks"]
+        (own,) = [p for p in picks if p["cost"] and p["cost"].get("gpus")]
+        (api,) = [p for p in picks if p["cost"] and p["cost"].get("per_mtok")]
+        assert own["cost"]["monthly_usd"] == own["cost"]["gpus"] * 2.5 * 730
+        assert api["cost"]["monthly_usd"] == round(api["cost"]["per_mtok"] * 2000, 2)  # 2 billion tokens
+
+        page = self.client.get(recommendation.get_absolute_url()).content.decode()
+        assert "An 80 GB GPU (on demand) at $2.50 an hour (as of 2026-11)" in page
+        assert 'class="cost-chart"' in page and 'aria-labelledby="break-even-title break-even-text"' in page
+        crossing = own["cost"]["monthly_usd"] / api["cost"]["per_mtok"]  # million tokens a month
+        text = page[page.index('id="break-even-text"') :]
+        assert f"{api['name']} through its API costs more than {own['name']}" in text
+        words = f"{crossing / 1000:.3g} billion" if crossing >= 1000 else f"{crossing:.3g} million"
+        assert f"above about {words} tokens a month" in " ".join(text.split())
+
+
+class GpuPriceAdminTests(TestCase):
+    def test_an_editor_records_a_gpu_price_with_its_source_and_it_reaches_the_engine(self):
+        from django.contrib.auth.models import Group, User
+
+        from advisor import catalogue
+
+        editor = User.objects.create_user("ed", password="pw-for-tests-only", is_staff=True)
+        editor.groups.add(Group.objects.get(name="Editors"))
+        self.client.force_login(editor)
+        url = "/admin/advisor/gpuprice/add/"
+        missing_source = self.client.post(url, {"name": "GPU", "memory_gb": 80, "hourly_usd": "2", "as_of": "2026-11"})
+        assert missing_source.status_code == 200 and not models.GpuPrice.objects.exists()
+        with self.captureOnCommitCallbacks(execute=True):
+            saved = self.client.post(
+                url,
+                {
+                    "name": "GPU",
+                    "memory_gb": 80,
+                    "hourly_usd": "2",
+                    "source_url": "https://example.org/prices",
+                    "as_of": "2026-11",
+                },
+            )
+        assert saved.status_code == 302
+        assert catalogue.catalogue_load()[1]["gpu_prices"][0]["hourly_usd"] == 2.0

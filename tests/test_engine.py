@@ -451,3 +451,60 @@ def test_the_batched_what_if_agrees_with_one_evaluation_per_change():
             assert sides.closed_score == reference.side_score(reference.best_closed)
             compared += 1
     assert compared > 100
+
+
+# -- What a pick costs -------------------------------------------------------------------
+
+
+def pick(result, role="start"):
+    return next(p for p in result["picks"] if p["role"] == role)
+
+
+def test_an_api_pick_costs_its_list_price_times_the_stated_volume():
+    api = model("api", access="closed-api", licence=API_TERMS, price_input_per_mtok=2.0, price_output_per_mtok=10.0)
+    result = run(catalogue(api), volume="medium")  # 100 million tokens: 3 input for 1 output
+    cost = pick(result)["cost"]
+    assert cost["per_mtok"] == 4.0  # 0.75 x 2 + 0.25 x 10
+    assert cost["monthly_usd"] == 400.0
+    assert "$400 a month at 100 million tokens" in texts([cost["message"]])[0]
+
+
+def test_an_unknown_price_is_no_estimate_never_zero():
+    api = model("api", access="closed-api", licence=API_TERMS, price_input_per_mtok=None, price_output_per_mtok=None)
+    cost = pick(run(catalogue(api)))["cost"]
+    assert cost["monthly_usd"] is None
+    assert "No list price" in texts([cost["message"]])[0]
+
+
+def test_running_it_yourself_costs_the_gpus_it_needs_at_the_recorded_price():
+    own = model("own", parameters="70B")  # about 168 GB at 16-bit, 42 GB at 4-bit
+    snapshot = {
+        "criteria": [{"slug": slug, "name": slug} for slug in scoring.CRITERIA],
+        "models": [own],
+        "gpu_prices": [
+            {
+                "name": "GPU 48",
+                "memory_gb": 48,
+                "hourly_usd": 1.5,
+                "source": "https://example.org/p",
+                "as_of": "2026-11",
+            },
+            {
+                "name": "GPU 48 spot",
+                "memory_gb": 48,
+                "hourly_usd": 1.0,
+                "source": "https://example.org/s",
+                "as_of": "2026-10",
+            },
+        ],
+    }
+    prepared = engine.prepare(snapshot, today=TODAY)
+    result = run(prepared, deployment="on-premises", hardware="gpu-48")
+    cost = pick(result)["cost"]
+    assert (cost["gpus"], cost["gpu"]) == (1, "GPU 48 spot")  # 42 GB at 4-bit fits one; the cheapest price
+    assert cost["monthly_usd"] == 730.0
+    assert "ML-ops" in texts([cost["message"]])[0]
+
+    without = run(catalogue(own), deployment="on-premises", hardware="gpu-48")
+    assert pick(without)["cost"]["monthly_usd"] is None
+    assert "No GPU price is recorded for a 48 GB GPU" in texts([pick(without)["cost"]["message"]])[0]

@@ -37,6 +37,7 @@ class PreparedCatalogue:
     values: np.ndarray  # (models, route slots, criteria) int
     float_values: np.ndarray  # the same as floats, for fast products (small integers are exact)
     documented: dict  # language -> bool array: the documentation confirms it
+    gpu_prices: tuple = ()  # the GPU prices editors keep, for cost estimates
     masks: dict = field(default_factory=dict)  # (group, state) -> (bool array, {index: exclusion})
     route_cache: dict = field(default_factory=dict)  # route answers -> (slot array, [Route or None])
 
@@ -70,6 +71,7 @@ def prepare(snapshot, *, today):
         documented={
             code: np.array([facts.documents(code) for facts in models], dtype=bool) for code, _label in LANGUAGES
         },
+        gpu_prices=tuple(dict(price) for price in snapshot.get("gpu_prices") or ()),
     )
 
 

@@ -311,11 +311,15 @@ QUESTIONS = (
         key="volume",
         section="team",
         label=_("How much will you send to the model?"),
-        help_text=_("At high volume, per-token prices add up and owning the hardware can pay off."),
+        help_text=_(
+            "Tokens a month, input and output together (about three input tokens for every output token; a "
+            "page of text is about 500 tokens). At high volume, per-token prices add up and owning the "
+            "hardware can pay off."
+        ),
         choices=(
-            ("low", _("A little: prototypes or internal tools")),
-            ("medium", _("Steady use by a product")),
-            ("high", _("Heavy use: millions of requests a month")),
+            ("low", _("Under 10 million tokens a month: prototypes or internal tools")),
+            ("medium", _("10 million to 1 billion tokens a month: steady use by a product")),
+            ("high", _("Over 1 billion tokens a month: heavy use")),
         ),
         ordinal=True,
         weighs=("cost-at-scale",),

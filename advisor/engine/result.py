@@ -4,7 +4,7 @@ from collections import Counter
 
 import numpy as np
 
-from advisor.engine import explain, rules, verdict, weights, whatif
+from advisor.engine import costs, explain, rules, verdict, weights, whatif
 from advisor.engine.prepared import evaluate, exclusions
 from advisor.engine.questions import BY_KEY, as_json, check
 from advisor.engine.text import gettext_noop as _
@@ -295,6 +295,9 @@ def recommend(answers, catalogue, *, what_if=True):
                 "why": msg(PICK_WHY, side=_side(models[index]), score=round(float(evaluation.scores[index]), 1)),
                 # The terms as they stood, so the permalink shows this pick's duties as they were.
                 "licence_facts": dict(models[index].licence),
+                "cost": costs.monthly_cost(
+                    models[index], evaluation.chosen_routes[index], answers, catalogue.gpu_prices
+                ),
             }
             for role, index in picks
         ],

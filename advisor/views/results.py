@@ -200,6 +200,7 @@ def _brief_context(result, answers):
         "summary": summary,
         "steps": brief.next_steps(result, shortlist, compare_url=compare_url),
         "comparison": brief.comparison(result, shortlist),
+        "break_even": brief.break_even(shortlist),
         "tiers": brief.eligible_tiers(result),
     }
 
