@@ -5,6 +5,7 @@ rendered here, in the reader's language, at display time. Nothing here reads
 the catalogue: a permalink shows only what was saved.
 """
 
+from django.urls import reverse
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
@@ -67,6 +68,33 @@ EXCLUDED_SHOWN_PER_GROUP = 10
 EXCLUDED_NAMED_PER_GROUP = 60
 
 
+# Where on a licence page the clause behind a licence rule is shown.
+LICENCE_SECTIONS = {
+    "non-commercial": "glance-heading",
+    "user-threshold": "thresholds-heading",
+    "revenue-threshold": "thresholds-heading",
+    "jurisdiction": "glance-heading",
+    "hosting-barred": "glance-heading",
+    "outputs-training": "glance-heading",
+    "forbidden-use": "restrictions-heading",
+}
+
+
+def reason_chips(item, rule_titles):
+    """A ruled-out model's reasons as short labels, each linked to where its source is shown."""
+    chips = []
+    for reason in item.get("reasons") or ():
+        rule = reason.get("rule", "")
+        section = LICENCE_SECTIONS.get(rule)
+        if section and item.get("licence"):
+            url = reverse("advisor:licence-detail", args=[item["licence"]]) + "#" + section
+        else:
+            url = reverse("advisor:model-detail", args=[item["slug"]]) if item.get("slug") else ""
+        label = rule_titles.get(rule) or reason.get("message", {}).get("text", rule)
+        chips.append({"label": label, "url": url})
+    return chips
+
+
 def excluded_groups(excluded, rule_titles):
     """Group ruled-out models by their first rule, so long lists stay readable.
 
@@ -83,6 +111,7 @@ def excluded_groups(excluded, rule_titles):
         group["models"].append(
             {
                 "name": item.get("name", item.get("slug", "")),
+                "chips": reason_chips(item, rule_titles),
                 "message": "; ".join(r["message"]["text"] for r in reasons if "message" in r),
                 "clause": first.get("clause", ""),
             }

@@ -275,6 +275,7 @@ class ExcludedModel(Schema):
     slug: str
     name: str
     access: str
+    licence: str = Field(default="", description="The slug of the model's licence or API terms.")
     reasons: list[ExclusionReason]
 
 

@@ -223,3 +223,18 @@ class GpuPriceAdminTests(TestCase):
             )
         assert saved.status_code == 302
         assert catalogue.catalogue_load()[1]["gpu_prices"][0]["hourly_usd"] == 2.0
+
+
+class ExcludedTests(TestCase):
+    fixtures = ["catalogue.json", "presets.json"]
+
+    def test_each_ruled_out_model_is_one_row_with_reason_chips_linked_to_the_clause(self):
+        recommendation = services.recommendation_create(answers=complete_answers(commercial="yes"))
+        result = recommendation.result
+        page = self.client.get(recommendation.get_absolute_url()).content.decode()
+        section = page[page.index('id="excluded-heading"') :]
+        assert section.count('class="excluded-model"') == min(result["counts"]["excluded"], section.count("<li"))
+        groups = [int(n) for n in re.findall(r"<summary>[^<]*\((\d+)\)</summary>", section)]
+        assert sum(groups) == result["counts"]["excluded"] == len(result["excluded"])
+        non_commercial = next(item for item in result["excluded"] if item["reasons"][0]["rule"] == "non-commercial")
+        assert f'href="/licenses/{non_commercial["licence"]}/#glance-heading"' in section

@@ -358,7 +358,13 @@ def recommend(answers, catalogue, *, what_if=True):
             for changes, admitted in admit
         ],
         "excluded": [
-            {"slug": models[i].slug, "name": models[i].name, "access": models[i].access, "reasons": reasons_by_model[i]}
+            {
+                "slug": models[i].slug,
+                "name": models[i].name,
+                "access": models[i].access,
+                "licence": models[i].licence.get("slug") or "",
+                "reasons": reasons_by_model[i],
+            }
             for i in sorted(reasons_by_model)
         ],
         "counts": {

@@ -87,3 +87,19 @@ def test_the_decision_record_and_the_ranking_download(page, live_server, hybrid_
     assert rows and [int(row["rank"]) for row in rows] == list(range(1, len(rows) + 1))
     shortlist = [name.strip() for name in page.locator(".pick .card-title").all_inner_texts()]
     assert shortlist[0] in {row["name"] for row in rows}
+
+
+def test_a_pasted_link_unfurls_with_the_verdict_the_picks_and_a_card(page, live_server, hybrid_code):
+    page.goto(f"{live_server.url}/r/{hybrid_code}/")
+
+    def meta(key):
+        return page.locator(f'meta[property="{key}"], meta[name="{key}"]').get_attribute("content")
+
+    first_pick = page.locator(".pick .card-title").first.inner_text()
+    assert first_pick in meta("og:title")
+    assert len(meta("og:description")) <= 200
+    assert meta("twitter:card") == "summary_large_image"
+    card = page.request.get(meta("og:image"))
+    assert card.ok and card.headers["content-type"] == "image/png"
+    body = card.body()
+    assert (int.from_bytes(body[16:20], "big"), int.from_bytes(body[20:24], "big")) == (1200, 630)
