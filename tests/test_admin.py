@@ -2,6 +2,7 @@ import json
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.urls import reverse
 
 from advisor import models
@@ -159,3 +160,49 @@ def test_licence_clean_accepts_none_and_not_verified(value):
     models.Licence(
         slug="x", name="X", category="permissive", commercial_use="yes", thresholds=value, use_restrictions=value
     ).clean()
+
+
+# -- The model list's actions and filters, as an editor uses them ------------------------------
+
+
+@pytest.fixture
+def three_models(db):
+    import datetime
+
+    from tests.conftest import catalogue_create
+
+    ai_models = catalogue_create(3)
+    models.AIModel.objects.filter(pk=ai_models[0].pk).update(last_reviewed=datetime.date(2020, 1, 1))
+    models.AIModel.objects.filter(pk=ai_models[1].pk).update(last_reviewed=None, status="draft")
+    return ai_models
+
+
+def changelist_action(editor_client, action, ai_models):
+    return editor_client.post(
+        reverse("admin:advisor_aimodel_changelist"),
+        {"action": action, "_selected_action": [m.pk for m in ai_models]},
+        follow=True,
+    )
+
+
+def test_an_editor_publishes_and_unpublishes_from_the_list(editor_client, three_models):
+    draft = three_models[1]
+    response = changelist_action(editor_client, "publish", [draft])
+    assert "1 model published." in response.text
+    assert models.AIModel.objects.get(pk=draft.pk).status == "published"
+    response = changelist_action(editor_client, "unpublish", three_models)
+    assert "3 models unpublished." in response.text
+    assert not models.AIModel.objects.published().exists()
+    assert draft.name not in Client().get(reverse("advisor:model-list")).text  # gone for visitors
+
+
+def test_an_editor_marks_models_reviewed_and_the_review_filter_follows(editor_client, three_models):
+    changelist = reverse("admin:advisor_aimodel_changelist")
+    stale = editor_client.get(changelist, {"review": "stale"}).text
+    assert three_models[0].name in stale and three_models[1].name in stale and three_models[2].name not in stale
+
+    response = changelist_action(editor_client, "mark_reviewed_today", three_models[:2])
+    assert "2 models marked reviewed." in response.text
+    assert "0 AI models" in editor_client.get(changelist, {"review": "stale"}).text
+    fresh = editor_client.get(changelist, {"review": "fresh"}).text
+    assert all(m.name in fresh for m in three_models)

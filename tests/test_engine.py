@@ -508,3 +508,30 @@ def test_running_it_yourself_costs_the_gpus_it_needs_at_the_recorded_price():
     without = run(catalogue(own), deployment="on-premises", hardware="gpu-48")
     assert pick(without)["cost"]["monthly_usd"] is None
     assert "No GPU price is recorded for a 48 GB GPU" in texts([pick(without)["cost"]["message"]])[0]
+
+
+def test_the_engine_runs_where_django_cannot_be_imported():
+    """The engine package is plain Python: import and run it with Django made unimportable."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = """
+import sys
+class NoDjango:
+    def find_spec(self, name, path=None, target=None):
+        if name == "django" or name.startswith("django."):
+            raise ImportError("Django is not available here")
+sys.meta_path.insert(0, NoDjango())
+import datetime
+from advisor import engine
+snapshot = {"criteria": [], "models": []}
+prepared = engine.prepare(snapshot, today=datetime.date(2026, 12, 2))
+print(sorted(m for m in sys.modules if m.startswith("django")))
+"""
+    root = Path(__file__).resolve().parent.parent
+    completed = subprocess.run(
+        [sys.executable, "-c", script], cwd=root, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    assert completed.stdout.strip() == "[]"

@@ -1,4 +1,4 @@
-"""Scenario tests from the domain (issue 9, item 10).
+"""Scenario tests from the domain.
 
 One table of teams, written from the article's four audiences (/work/shared/seed/article.txt:
 researchers and development teams, enterprise IT in regulated sectors, startups and small teams,
