@@ -13,7 +13,7 @@ PLACEHOLDER_RATIONALE = (
 )
 
 
-def scores_recompute(*, ai_model):
+def scores_recompute(*, ai_model: models.AIModel) -> int:
     """Recompute a model's computed scores from its facts; return how many rows changed.
 
     Scores an editor marked as overrides keep their value and reason. An
@@ -48,7 +48,7 @@ def scores_recompute(*, ai_model):
     return changed
 
 
-def licence_scores_recompute(*, licence):
+def licence_scores_recompute(*, licence: models.Licence) -> int:
     """Recompute the computed scores of every model under a licence; return how many rows changed."""
     return sum(scores_recompute(ai_model=ai_model) for ai_model in licence.models.all())
 
@@ -58,7 +58,7 @@ def licence_scores_recompute(*, licence):
 _prepared = {}
 
 
-def catalogue_prepared():
+def catalogue_prepared() -> tuple[str, engine.PreparedCatalogue]:
     """Return ``(fingerprint, prepared catalogue)``, prepared once per catalogue version and day per process.
 
     The engine reads shutdown dates against the day it is given, so a new day prepares anew.
@@ -76,7 +76,7 @@ def catalogue_prepared():
     return fingerprint, prepared
 
 
-def preset_record(preset, answers):
+def preset_record(preset: models.AudiencePreset, answers: dict) -> dict:
     """Which answers came from an audience preset: those still equal to the preset's."""
     given = preset.answers if isinstance(preset.answers, dict) else {}
     keys = [key for key in questions.KEYS if key in given and key in answers and _same_answer(given[key], answers[key])]
@@ -89,7 +89,12 @@ def _same_answer(left, right):
     return left == right
 
 
-def recommendation_create(*, answers, previous=None, preset=None):
+def recommendation_create(
+    *,
+    answers: dict,
+    previous: models.Recommendation | None = None,
+    preset: models.AudiencePreset | None = None,
+) -> models.Recommendation:
     """Run the engine on today's catalogue and save the result as a new permalink.
 
     Store inputs and output, not pointers to live rows: editors will change
@@ -120,7 +125,7 @@ def _ranked(result):
     return ranked
 
 
-def ranking_changes(previous, result):
+def ranking_changes(previous: models.Recommendation, result: dict) -> dict:
     """What changed between an earlier result and a new one on the same answers."""
     before_result = previous.result
     before = {slug: (position, name) for position, (slug, name) in enumerate(_ranked(before_result), start=1)}
@@ -154,7 +159,7 @@ def ranking_changes(previous, result):
     }
 
 
-def today_preview(recommendation):
+def today_preview(recommendation: models.Recommendation) -> dict | None:
     """What the same answers would give on today's catalogue, as it matters to this result.
 
     ``None`` when the saved answers no longer pass the questionnaire (an older engine's result).

@@ -27,7 +27,7 @@ def as_date(value):
         return None
 
 
-def lifecycle_status(shutdown_date, status, today):
+def lifecycle_status(shutdown_date, status: str | None, today: datetime.date) -> str:
     """The state of a model on ``today``, from its vendor status and shutdown date."""
     shutdown_date = as_date(shutdown_date)
     if status == RETIRED or (shutdown_date is not None and shutdown_date <= today):

@@ -10,6 +10,7 @@ on first use, and kept.
 which route each model would take, its fit score, and each side's best model.
 """
 
+import datetime
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -42,11 +43,11 @@ class PreparedCatalogue:
     route_cache: dict = field(default_factory=dict)  # route answers -> (slot array, [Route or None])
 
     @property
-    def size(self):
+    def size(self) -> int:
         return len(self.models)
 
 
-def prepare(snapshot, *, today):
+def prepare(snapshot: dict, *, today: datetime.date) -> PreparedCatalogue:
     entries = sorted(snapshot.get("models") or (), key=lambda e: (e.get("name") or e["slug"], e["slug"]))
     models = tuple(model_facts(index, entry, today) for index, entry in enumerate(entries))
     names = {item.get("slug"): item.get("name") for item in snapshot.get("criteria") or ()}
@@ -108,7 +109,7 @@ def group_states(group, answers):
     return (tuple(answers[key] for key in keys),)
 
 
-def eligibility(catalogue, answers, groups=rules.GROUPS):
+def eligibility(catalogue: PreparedCatalogue, answers: dict, groups=rules.GROUPS) -> np.ndarray:
     """Which models pass every rule group in ``groups`` (all of them by default), as a bool array."""
     eligible = np.ones(catalogue.size, dtype=bool)
     for group in groups:
@@ -117,7 +118,7 @@ def eligibility(catalogue, answers, groups=rules.GROUPS):
     return eligible
 
 
-def exclusions(catalogue, answers):
+def exclusions(catalogue: PreparedCatalogue, answers: dict) -> dict[int, list]:
     reasons = {}
     for group in rules.GROUPS:
         for state in group_states(group, answers):
@@ -181,7 +182,7 @@ def below_bar(catalogue, answers, eligible):
     return np.zeros(catalogue.size, dtype=bool)
 
 
-def evaluate(catalogue, answers, *, eligible=None):
+def evaluate(catalogue: PreparedCatalogue, answers: dict, *, eligible: np.ndarray | None = None) -> "Evaluation":
     if eligible is None:
         eligible = eligibility(catalogue, answers)
     points = weights.criterion_points(answers)

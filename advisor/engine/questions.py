@@ -467,7 +467,7 @@ class InvalidAnswers(ValueError):
         self.errors = errors
 
 
-def check(answers):
+def check(answers: dict) -> dict:
     """Return the answers in canonical form, or raise ``InvalidAnswers``.
 
     Every question must be answered, with values from its choices; unknown keys are errors.
@@ -505,7 +505,7 @@ def check(answers):
     return clean
 
 
-def as_json(answers):
+def as_json(answers: dict) -> dict:
     """Canonical answers as JSON data: lists for multiple answers."""
     return {key: list(value) if BY_KEY[key].multiple else value for key, value in answers.items()}
 

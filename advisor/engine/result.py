@@ -5,7 +5,7 @@ from collections import Counter
 import numpy as np
 
 from advisor.engine import costs, explain, rules, verdict, weights, whatif
-from advisor.engine.prepared import evaluate, exclusions
+from advisor.engine.prepared import PreparedCatalogue, evaluate, exclusions
 from advisor.engine.questions import BY_KEY, as_json, check
 from advisor.engine.text import gettext_noop as _
 from advisor.engine.text import msg
@@ -219,11 +219,11 @@ class Result:
     def __init__(self, data):
         self.data = data
 
-    def as_json(self):
+    def as_json(self) -> dict:
         return self.data
 
 
-def recommend(answers, catalogue, *, what_if=True):
+def recommend(answers: dict, catalogue: PreparedCatalogue, *, what_if: bool = True) -> Result:
     """Recommend for validated answers (``questions.check()`` is applied; bad answers raise ``InvalidAnswers``)."""
     answers = check(answers)
     models = catalogue.models
