@@ -154,44 +154,36 @@ def catalogue_refresh():
 
 
 def current_state():
-    """``(fingerprint, revision)`` of the catalogue in one query.
+    """``(fingerprint, revision)`` of the catalogue in one query; never writes.
 
     The revision changes after every catalogue edit (drafts included), so it
-    is the part of a cache key that keeps a rendered catalogue page fresh.
+    is the part of a cache key that keeps a rendered catalogue page fresh. With
+    no state stored yet (a database no edit has reached), the fingerprint is
+    computed and the revision is empty: a request never writes.
     """
     row = models.CatalogueState.objects.filter(pk=1).values_list("fingerprint", "updated_at").first()
     if row is None:
-        catalogue_refresh()
-        row = models.CatalogueState.objects.filter(pk=1).values_list("fingerprint", "updated_at").get()
+        return fingerprint_of(catalogue_snapshot()), ""
     fingerprint, updated_at = row
     return fingerprint, updated_at.isoformat()
 
 
 def current_fingerprint():
-    """The stored fingerprint (one query), computing it on first use."""
-    state = models.CatalogueState.objects.filter(pk=1).values_list("fingerprint", flat=True).first()
-    if state is None:
-        state, _ = catalogue_refresh()
-    return state
+    """The stored fingerprint (one query), computed (not stored) when there is none yet."""
+    return current_state()[0]
 
 
 def catalogue_load():
-    """Return ``(fingerprint, snapshot)`` for the published catalogue.
+    """Return ``(fingerprint, snapshot)`` for the published catalogue; never writes.
 
-    The snapshot is cached per process under its fingerprint, so a request
-    costs one query unless editors changed something since.
+    The snapshot is cached under the stored fingerprint, so a request costs one
+    query unless editors changed something since (every edit stores a new one).
     """
     fingerprint = current_fingerprint()
     snapshot = cache.get(f"catalogue:{fingerprint}")
     if snapshot is None:
-        # Evicted or a new process: rebuild it, but write the state (and so
-        # move the revision on, emptying every process's page cache) only
-        # when the catalogue really differs from the stored fingerprint.
         snapshot = catalogue_snapshot()
-        if fingerprint_of(snapshot) == fingerprint:
-            cache.set(f"catalogue:{fingerprint}", snapshot, timeout=None)
-        else:
-            fingerprint, snapshot = catalogue_refresh()
+        cache.set(f"catalogue:{fingerprint}", snapshot, timeout=None)
     return fingerprint, snapshot
 
 

@@ -25,6 +25,7 @@ class PermalinkCacheTests(TestCase):
 
     def setUp(self):
         cache.clear()
+        catalogue.catalogue_refresh()  # the state a running site stores after loading its catalogue
         response = self.client.post(reverse("advisor:questionnaire"), form_data())
         assert response.status_code == 303
         self.recommendation = models.Recommendation.objects.get(code=code_of(response))

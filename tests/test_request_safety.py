@@ -152,7 +152,6 @@ class GetNeverWritesTests(SeedCatalogue):
 
     def test_no_get_or_head_request_creates_a_row(self):
         client = Client(raise_request_exception=False)
-        client.get("/")  # any first-use cache (e.g. the catalogue fingerprint) is warm from here on
         before = row_counts()
         statuses = {}
         for url in self.urls():
@@ -163,6 +162,17 @@ class GetNeverWritesTests(SeedCatalogue):
                 assert row_counts() == before, (method, url)
         # The list reaches real pages, not only errors.
         assert sum(status == 200 for (method, _), status in statuses.items() if method == "get") >= 20, statuses
+
+    def test_no_request_writes_the_catalogue_state_even_before_any_edit_stored_one(self):
+        models.CatalogueState.objects.all().delete()
+        client = Client(raise_request_exception=False)
+        for url in (
+            "/",
+            reverse("advisor:model-list"),
+            reverse("advisor:recommendation-detail", args=[self.recommendation.code]),
+        ):
+            assert client.get(url).status_code == 200
+        assert not models.CatalogueState.objects.exists()
 
     def test_a_get_to_the_questionnaire_with_complete_answers_in_the_query_saves_nothing(self):
         before = row_counts()

@@ -305,6 +305,10 @@ def v2_result_create():
 class PermalinkTests(TestCase):
     fixtures = ["catalogue.json", "presets.json"]
 
+    @classmethod
+    def setUpTestData(cls):
+        catalogue.catalogue_refresh()  # the state a running site stores after loading its catalogue
+
     def submit(self, **answers):
         response = self.client.post(reverse("advisor:questionnaire"), form_data(**answers))
         assert response.status_code == 303

@@ -39,6 +39,8 @@ def _cached_page(name, request, view):
     staff (editors see drafts): one query for the revision on a hit.
     """
     _, revision = catalogue.current_state()
+    if not revision:  # no catalogue state stored yet: nothing to key a cached page on
+        return view(request)
     cache_key = pagecache.key(name, revision, request.user.is_staff, pagecache.query_parts(request))
     response = pagecache.get(request, cache_key)
     if response is None:

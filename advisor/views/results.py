@@ -144,10 +144,11 @@ def recommendation_detail(request, code):
     # host (the page names its absolute permalink) and per revision, which also
     # moves on when a result is deleted.
     cache_key = pagecache.key("permalink", etag, revision, request.scheme, request.get_host())
-    response = pagecache.get(request, cache_key)
+    response = pagecache.get(request, cache_key) if revision else None
     if response is None:
         response = _permalink_render(request, code, fingerprint)
-        pagecache.store(request, cache_key, response)
+        if revision:  # no catalogue state stored yet: nothing to key a cached page on
+            pagecache.store(request, cache_key, response)
     response["ETag"] = etag
     _permalink_headers(response)
     return response
