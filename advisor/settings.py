@@ -134,7 +134,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
         # FULL: a result acknowledged to its visitor survives a power loss (NORMAL may lose the last ones).
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=20000;",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; "
+            f"PRAGMA synchronous={'NORMAL' if env_bool('DJANGO_SQLITE_SYNCHRONOUS_NORMAL') else 'FULL'}; "
+            "PRAGMA busy_timeout=20000;"
+        ),
     }
     if env_bool("DJANGO_SQLITE_DEFAULT_OPTIONS"):
         # Django's own defaults (rollback journal, deferred transactions, 5 s
