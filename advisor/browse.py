@@ -6,6 +6,7 @@ permissions, which compare rows differ, bar lengths) is computed here so the
 templates only display.
 """
 
+import datetime
 from decimal import Decimal
 from html import escape
 from urllib.parse import quote
@@ -582,3 +583,40 @@ def score_bar(value):
 
 def match_count_text(count):
     return ngettext("%(count)s model matches.", "%(count)s models match.", count) % {"count": number(count)}
+
+
+FACTS_STALE_AFTER_DAYS = 180
+CONFIDENCE_ORDER = {vocab.Confidence.LOW: 0, vocab.Confidence.MEDIUM: 1, vocab.Confidence.HIGH: 2}
+
+
+def _as_of_start(as_of):
+    """The first day an ``as_of`` value (YYYY, YYYY-MM or YYYY-MM-DD) can mean: never fresher than the source."""
+    parts = [int(part) for part in as_of.split("-")]
+    return datetime.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+
+
+def _as_of_text(as_of):
+    date = _as_of_start(as_of)
+    if as_of.count("-") == 2:
+        return formats.date_format(date)
+    if as_of.count("-") == 1:
+        return formats.date_format(date, "YEAR_MONTH_FORMAT")
+    return str(date.year)
+
+
+def freshness(sources, today):
+    """How fresh and how sure an entry's facts are, from its sources: the oldest and least sure one.
+
+    None when no source is recorded (the page says so in its source list).
+    """
+    dated = [source for source in sources if source.as_of]
+    if not dated:
+        return None
+    oldest = min(dated, key=lambda source: _as_of_start(source.as_of))
+    weakest = min(dated, key=lambda source: CONFIDENCE_ORDER.get(source.confidence, 0))
+    return {
+        "as_of": _as_of_text(oldest.as_of),
+        "stale": (today - _as_of_start(oldest.as_of)).days > FACTS_STALE_AFTER_DAYS,
+        "confidence": weakest.get_confidence_display(),
+        "low": weakest.confidence == vocab.Confidence.LOW,
+    }

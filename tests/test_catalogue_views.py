@@ -620,3 +620,39 @@ def test_every_page_renders_with_the_seed_catalogue(client):
     urls.append(compare_url(*published[:4]))
     for url in urls:
         assert client.get(url).status_code == 200, url
+
+
+# --- Freshness that is true -----------------------------------------------------------
+
+
+def recent(days, precision):
+    """An ``as_of`` value ``days`` before today, and how a page writes it."""
+    from django.utils import formats, timezone
+
+    date = timezone.localdate() - datetime.timedelta(days=days)
+    if precision == "month":
+        return date.strftime("%Y-%m"), formats.date_format(date.replace(day=1), "YEAR_MONTH_FORMAT")
+    return date.isoformat(), formats.date_format(date)
+
+
+@pytest.mark.parametrize(
+    ("as_of", "confidence", "stale", "low"),
+    [
+        (("2022-07", "July 2022"), "low", True, True),
+        (recent(40, "month"), "high", False, False),
+        (recent(10, "day"), "medium", False, False),
+        (recent(400, "day"), "high", True, False),
+    ],
+)
+def test_model_and_licence_pages_say_how_old_and_how_sure_their_facts_are(client, as_of, confidence, stale, low):
+    as_of, shown = as_of
+    (ai_model,) = catalogue_create(1)
+    models.Source.objects.filter(ai_model=ai_model).update(as_of=as_of, confidence=confidence)
+    models.Source.objects.create(
+        licence=ai_model.licence, url="https://example.org/l", title="Text", as_of=as_of, confidence=confidence
+    )
+    for url in (reverse("advisor:model-detail", args=[ai_model.slug]), ai_model.licence.get_absolute_url()):
+        page = " ".join(client.get(url).content.decode().split())
+        assert f"Facts as of {shown} (source confidence: {confidence.capitalize()})." in page
+        assert ("May be out of date" in page) is stale
+        assert ("Low confidence" in page) is low

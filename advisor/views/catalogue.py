@@ -103,7 +103,8 @@ def model_detail(request, slug):
         "fine_tuning_end": browse.fine_tuning_end(fine_tuning_until, today),
         "fine_tuning_source": fine_tuning_source,
         "score_rows": score_rows,
-        "sources": list(ai_model.sources.all()),
+        "sources": (sources := list(ai_model.sources.all())),
+        "freshness": browse.freshness(sources, today),
         "other_options": browse.options_html(others),
     }
     return render(request, "advisor/model_detail.html", context)
@@ -136,7 +137,8 @@ def licence_detail(request, slug):
         "fine_tuning_end": browse.fine_tuning_end(licence.fine_tuning_until, today),
         "ai_models": ai_models[:LICENCE_MODELS_SHOWN],
         "more_models": len(ai_models) > LICENCE_MODELS_SHOWN,
-        "sources": list(licence.sources.all()),
+        "sources": (sources := list(licence.sources.all())),
+        "freshness": browse.freshness(sources, today),
     }
     return render(request, "advisor/licence_detail.html", context)
 
