@@ -3,6 +3,7 @@ import json
 from django import forms
 from django.contrib import admin
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -390,6 +391,35 @@ class SourceAdmin(admin.ModelAdmin):
     list_select_related = ["ai_model", "licence"]
     search_fields = ["title", "url"]
     autocomplete_fields = ["ai_model", "licence"]
+
+
+@admin.register(models.InaccuracyReport)
+class InaccuracyReportAdmin(admin.ModelAdmin):
+    """Readers' reports: new ones first; closing one (accepted or rejected) deletes the reporter's email."""
+
+    list_display = ["created_at", "subject_link", "status", "what_is_wrong"]
+    list_filter = ["status"]
+    search_fields = ["what_is_wrong", "ai_model__name", "licence__name"]
+    list_select_related = ["ai_model", "licence"]
+    fields = ["subject_link", "what_is_wrong", "source_url", "email", "status", "editor_note", "created_at"]
+    readonly_fields = ["subject_link", "what_is_wrong", "source_url", "email", "created_at"]
+
+    def has_add_permission(self, request):
+        return False  # reports come from readers
+
+    @admin.display(description=_("entry"))
+    def subject_link(self, report):
+        subject = report.subject
+        if subject is None:
+            return "-"
+        admin_name = "aimodel" if report.ai_model_id else "licence"
+        return format_html(
+            '<a href="{}">{}</a> (<a href="{}">{}</a>)',
+            reverse(f"admin:advisor_{admin_name}_change", args=[subject.pk]),
+            subject,
+            subject.get_absolute_url(),
+            _("public page"),
+        )
 
 
 @admin.register(models.GpuPrice)

@@ -271,3 +271,33 @@ class AudiencePresetForm(forms.ModelForm):
         if problems:
             raise forms.ValidationError(problems)
         return answers
+
+
+class InaccuracyReportForm(forms.ModelForm):
+    """A reader's report: what is wrong and where the right fact is, an email only if they want an answer.
+
+    ``website`` is a honeypot: hidden from people, filled in by bots.
+    """
+
+    website = forms.CharField(
+        required=False,
+        label=_("Leave this empty"),
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    class Meta:
+        model = models.InaccuracyReport
+        fields = ["what_is_wrong", "source_url", "email"]
+        labels = {
+            "what_is_wrong": _("What is wrong?"),
+            "source_url": _("Where can we check the right fact? (a link)"),
+            "email": _("Your email, if you want to hear what we did (optional)"),
+        }
+        help_texts = {
+            "what_is_wrong": _("Up to 2,000 characters. Name the fact and what it should say."),
+            "email": _("Only the editors see it, and it is deleted when your report is closed."),
+        }
+        widgets = {"what_is_wrong": forms.Textarea(attrs={"rows": 5, "maxlength": 2000})}
+
+    def is_bot(self):
+        return bool(self.cleaned_data.get("website"))

@@ -580,6 +580,57 @@ class Source(TimeStamped):
         return self.title[:80]
 
 
+class InaccuracyReport(TimeStamped):
+    """A reader's note that a model's or a licence's facts are wrong, for editors to check.
+
+    The reporter's email, when given, is only for telling them what became of it: it is never
+    shown publicly and is deleted when the report is closed.
+    """
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        ACCEPTED = "accepted", _("Accepted: the catalogue was corrected")
+        REJECTED = "rejected", _("Rejected")
+
+    ai_model = models.ForeignKey(
+        AIModel, on_delete=models.CASCADE, null=True, blank=True, related_name="reports", verbose_name=_("AI model")
+    )
+    licence = models.ForeignKey(
+        Licence, on_delete=models.CASCADE, null=True, blank=True, related_name="reports", verbose_name=_("licence")
+    )
+    what_is_wrong = models.TextField(_("what is wrong"), max_length=2000)
+    source_url = models.URLField(_("source"), max_length=300)
+    email = models.EmailField(_("reporter's email"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.NEW, db_index=True)
+    editor_note = models.TextField(_("editor's note"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("inaccuracy report")
+        verbose_name_plural = _("inaccuracy reports")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(ai_model__isnull=False, licence__isnull=True)
+                    | models.Q(ai_model__isnull=True, licence__isnull=False)
+                ),
+                name="%(app_label)s_%(class)s_one_subject",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.ai_model or self.licence}: {self.what_is_wrong[:60]}"
+
+    def save(self, *args, **kwargs):
+        if self.status != self.Status.NEW:
+            self.email = ""  # closed: nobody needs the reporter's address any more
+        super().save(*args, **kwargs)
+
+    @property
+    def subject(self):
+        return self.ai_model or self.licence
+
+
 class GpuPrice(TimeStamped):
     """What renting one GPU costs per hour: editors keep it, with its source and date.
 

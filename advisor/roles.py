@@ -8,7 +8,17 @@ The data migrations and the tests both apply these lists through ``groups_sync()
 
 EDITORS = "Editors"
 RESULT_VIEWERS = "Result viewers"
-CATALOGUE_MODELS = ("provider", "licence", "aimodel", "criterion", "score", "source", "audiencepreset", "gpuprice")
+CATALOGUE_MODELS = (
+    "provider",
+    "licence",
+    "aimodel",
+    "criterion",
+    "score",
+    "source",
+    "audiencepreset",
+    "gpuprice",
+    "inaccuracyreport",
+)
 PERMISSIONS = {
     EDITORS: tuple(f"{action}_{model}" for model in CATALOGUE_MODELS for action in ("add", "change", "delete", "view")),
     RESULT_VIEWERS: ("view_recommendation",),

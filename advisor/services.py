@@ -1,10 +1,17 @@
 """Services: the only module that touches both the ORM and the engine."""
 
+import logging
+import smtplib
+
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
 from advisor import catalogue, engine, models, scoring
 from advisor.engine import questions
+
+logger = logging.getLogger(__name__)
 
 # -- Computed scores -------------------------------------------------------------
 
@@ -199,3 +206,26 @@ def today_preview(recommendation: models.Recommendation) -> dict | None:
         "start_changed": start_before.get("slug") != start_now.get("slug"),
         "gone": gone,
     }
+
+
+def report_notify(*, report: models.InaccuracyReport, url: str) -> int:
+    """Tell the editors about a new report by email; return how many were told."""
+    from advisor import roles
+
+    recipients = list(
+        get_user_model()
+        .objects.filter(groups__name=roles.EDITORS, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    if not recipients:
+        return 0
+    subject = f"Inaccuracy reported: {report.subject}"
+    body = f"{report.what_is_wrong}\n\nSource: {report.source_url}\n\nReview it: {url}\n"
+    try:
+        send_mail(subject, body, None, recipients)
+    except (OSError, smtplib.SMTPException):
+        # The report is saved and waits in the admin's queue; a mail outage must not lose it.
+        logger.warning("could not email the editors about a new inaccuracy report", exc_info=True)
+        return 0
+    return len(recipients)

@@ -278,6 +278,8 @@ AXES_VERBOSE = False
 # Anonymous submissions are limited per client address, counted in the
 # database so that every worker process shares the count.
 ADVISOR_SUBMISSION_LIMIT = env_int("ADVISOR_SUBMISSION_LIMIT", 20)
+# Reader reports of inaccuracies a client may send per submission window.
+ADVISOR_REPORT_LIMIT = env_int("ADVISOR_REPORT_LIMIT", 5)
 # /readyz answers 503 when a SQLite database's disk has less free space than this.
 ADVISOR_MIN_FREE_DISK_MB = env_int("ADVISOR_MIN_FREE_DISK_MB", 50)
 ADVISOR_SUBMISSION_WINDOW = env_int("ADVISOR_SUBMISSION_WINDOW", 60)  # seconds

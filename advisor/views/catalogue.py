@@ -5,15 +5,19 @@ come with their provider and licence through joins, scores and sources in one
 query each, and the model list is paginated.
 """
 
+from django.conf import settings
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
-from advisor import browse, catalogue, engine, models, pagecache, vocab
+from advisor import browse, catalogue, engine, forms, models, pagecache, ratelimit, services, vocab
 from advisor.engine import hardware, lifecycle, questions, weights
+from advisor.middleware import client_pseudonym
 
 PUBLISHED = vocab.EditorialStatus.PUBLISHED
 LICENCE_MODELS_SHOWN = 100
@@ -233,3 +237,39 @@ def _compare(request):
         if others and not ai_models:
             context["second_options"] = browse.options_html(others, selected_index=1)
     return render(request, "advisor/model_compare.html", context, status=status)
+
+
+def _report_subject(kind, slug, request):
+    if kind == "model":
+        return get_object_or_404(visible_models(request), slug=slug)
+    return get_object_or_404(models.Licence, slug=slug)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def report_inaccuracy(request, kind, slug):
+    """Readers report a wrong fact on a model or licence page: no account, a few per client per window."""
+    subject = _report_subject(kind, slug, request)
+    form = forms.InaccuracyReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if form.is_bot():
+            messages.success(request, gettext("Thank you: the editors will check your report."))
+            return redirect(subject)
+        key = client_pseudonym(request, purpose="advisor.reports")
+        if ratelimit.hit(key) > settings.ADVISOR_REPORT_LIMIT:
+            return ratelimit.too_many_requests(
+                request,
+                retry_seconds=ratelimit.retry_after(),
+                message=gettext("You have sent several reports just now. Wait a minute, then try again."),
+            )
+        report = form.save(commit=False)
+        if kind == "model":
+            report.ai_model = subject
+        else:
+            report.licence = subject
+        report.save()
+        admin_url = reverse("admin:advisor_inaccuracyreport_change", args=[report.pk])
+        services.report_notify(report=report, url=request.build_absolute_uri(admin_url))
+        messages.success(request, gettext("Thank you: the editors will check your report."))
+        return redirect(subject)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "advisor/report_form.html", {"form": form, "subject": subject}, status=status)

@@ -29,6 +29,7 @@ def public_pages(result_code):
         ("result", f"/r/{result_code}/", 200),
         ("models", "/models/", 200),
         ("model", f"/models/{MODEL}/", 200),
+        ("report", f"/models/{MODEL}/report/", 200),
         ("licences", "/licenses/", 200),
         ("licence", f"/licenses/{LICENCE}/", 200),
         ("criteria", "/criteria/", 200),
