@@ -115,13 +115,13 @@ class ScoreInlineForm(forms.ModelForm):
         model = models.Score
         fields = ["criterion", "value", "rationale", "is_override", "override_reason"]
         widgets = {
-            "rationale": forms.Textarea(attrs={"rows": 3, "cols": 34}),
-            "override_reason": forms.Textarea(attrs={"rows": 3, "cols": 22}),
+            "rationale": forms.Textarea(attrs={"rows": 3, "cols": 30}),
+            "override_reason": forms.Textarea(attrs={"rows": 3, "cols": 20}),
         }
 
     def clean(self):
         cleaned = super().clean()
-        criterion = cleaned.get("criterion")
+        criterion = self.instance.criterion if self.instance.criterion_id else cleaned.get("criterion")
         override = cleaned.get("is_override")
         if override and not (cleaned.get("override_reason") or "").strip():
             self.add_error("override_reason", _("An override needs a written reason."))
@@ -139,12 +139,17 @@ class ScoreInlineForm(forms.ModelForm):
 
 
 class ScoreInline(admin.TabularInline):
+    """One row per criterion, which saving the model keeps complete: rows are edited, never added or deleted."""
+
     model = models.Score
     form = ScoreInlineForm
     extra = 0
-    autocomplete_fields = ["criterion"]
+    can_delete = False
     fields = ["criterion", "kind", "value", "rule_gives", "rationale", "is_override", "override_reason"]
-    readonly_fields = ["kind", "rule_gives"]
+    readonly_fields = ["criterion", "kind", "rule_gives"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("criterion")
@@ -164,6 +169,8 @@ class ScoreInline(admin.TabularInline):
             ai_model = models.AIModel.objects.select_related("provider", "licence").get(pk=score.ai_model_id)
             self._computed = scoring.compute_scores(catalogue.model_facts(ai_model))
         value, rationale = self._computed[score.criterion.slug]
+        if not score.is_override:
+            return value  # the score above is the rule's: its rationale is the rule's too
         return format_html("<strong>{}</strong> · {}", value, rationale)
 
 

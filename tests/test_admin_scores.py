@@ -39,12 +39,12 @@ def model_with_scores(db):
     return ai_model
 
 
-def score_row(data, slug):
-    """The inline prefix of the score row for a criterion."""
-    criterion = models.Criterion.objects.get(slug=slug)
-    for key, value in data.items():
-        if key.startswith("scores-") and key.endswith("-criterion") and str(value) == str(criterion.pk):
-            return key.removesuffix("-criterion")
+def score_row(page, slug):
+    """The inline prefix of the score row for a criterion, as the change page shows it."""
+    for formset in page.context["inline_admin_formsets"]:
+        for form in formset.formset.forms:
+            if form.instance.pk and form.instance.criterion.slug == slug:
+                return form.prefix
     raise AssertionError(f"no score row for {slug}")
 
 
@@ -55,7 +55,7 @@ def test_changing_a_computed_score_without_an_override_is_an_error_and_nothing_c
     page = editor_client.get(url)
     assert "computed from facts" in page.text and "editorial" in page.text
     data = form_values(page)
-    row = score_row(data, "data-privacy")
+    row = score_row(page, "data-privacy")
     before = models.Score.objects.get(ai_model=model_with_scores, criterion__slug="data-privacy")
     new_value = 9 if before.value != 9 else 8
     data[f"{row}-value"] = str(new_value)
@@ -71,8 +71,9 @@ def test_changing_a_computed_score_without_an_override_is_an_error_and_nothing_c
 
 def test_an_override_with_a_reason_is_kept_through_the_recompute(editor_client, model_with_scores):
     url = reverse("admin:advisor_aimodel_change", args=[model_with_scores.pk])
-    data = form_values(editor_client.get(url))
-    row = score_row(data, "data-privacy")
+    page = editor_client.get(url)
+    data = form_values(page)
+    row = score_row(page, "data-privacy")
     data[f"{row}-value"] = "9"
     data[f"{row}-rationale"] = "Runs on our own servers."
     data[f"{row}-is_override"] = "on"
@@ -95,8 +96,9 @@ def test_an_override_with_a_reason_is_kept_through_the_recompute(editor_client, 
 
 def test_the_editorial_capability_score_is_changed_directly(editor_client, model_with_scores):
     url = reverse("admin:advisor_aimodel_change", args=[model_with_scores.pk])
-    data = form_values(editor_client.get(url))
-    row = score_row(data, "capability")
+    page = editor_client.get(url)
+    data = form_values(page)
+    row = score_row(page, "capability")
     data[f"{row}-value"] = "8"
     data[f"{row}-rationale"] = "Strong on the public coding benchmarks of its month."
 

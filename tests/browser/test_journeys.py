@@ -227,6 +227,12 @@ def test_editor_makes_a_model_non_commercial_and_results_follow(
         editor_page.get_by_role("searchbox").press("Enter")
         editor_page.locator("#result_list").get_by_role("link", name=top, exact=True).click()
         expect(editor_page.get_by_role("heading", level=2, name=top)).to_be_visible()
+        # The score rows fit the 1280 px screen: no column (the override and its reason) off to the side.
+        fits = editor_page.evaluate(
+            """() => document.querySelector('#scores-group table').getBoundingClientRect().right
+                 <= document.querySelector('#scores-group').getBoundingClientRect().right + 1"""
+        )
+        assert fits, "the score inline is wider than its box at 1280 px"
 
         editor_page.locator("#select2-id_licence-container").click()
         editor_page.locator(".select2-search__field").fill("BY-NC")
