@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from advisor import browse, vocab
+from advisor.engine.costs import money
 
 SHORTLIST_MAX = 3
 
@@ -200,7 +201,7 @@ def break_even(picks):
     ticks = [1e6, 1e7, 1e8, 1e9, 1e10]
     y_ticks = [10**power for power in range(math.ceil(y_low), math.floor(y_high) + 1)]
     return {
-        "y_ticks": [(y(value), _money(value)) for value in y_ticks],
+        "y_ticks": [(y(value), money(value)) for value in y_ticks],
         "api_name": api["name"],
         "own_name": own["name"],
         "per_mtok": per_mtok,
@@ -214,10 +215,6 @@ def break_even(picks):
         "box": CHART,
         "axis": (CHART["left"], CHART["top"] + height, CHART["left"] + width, CHART["top"]),
     }
-
-
-def _money(amount):
-    return f"${amount:,.0f}" if amount >= 1 else f"${amount:,.2f}"
 
 
 def _tokens_words(tokens):

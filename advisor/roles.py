@@ -3,7 +3,7 @@
 Editors add, change, delete and view catalogue content and nothing else: not saved
 results (a team's answers and permalink codes), not users or groups. Result viewers may
 view saved results; the group starts empty, for an operator who needs it.
-The data migrations and the tests both apply these lists through ``groups_sync()``.
+The data migrations (``migrate_groups``) and the tests both apply these lists through ``groups_sync()``.
 """
 
 EDITORS = "Editors"
@@ -35,3 +35,14 @@ def groups_sync(group_model, permission_model):
         )
         groups[name] = group
     return groups
+
+
+def migrate_groups(apps, schema_editor):
+    """The data migrations' step: make sure the permissions exist, then apply ``PERMISSIONS``."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, verbosity=0)
+        app_config.models_module = None
+    groups_sync(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))

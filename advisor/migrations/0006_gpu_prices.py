@@ -3,17 +3,7 @@
 import django.core.validators
 from django.db import migrations, models
 
-
-def editors_may_keep_gpu_prices(apps, schema_editor):
-    from django.contrib.auth.management import create_permissions
-
-    from advisor import roles
-
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, verbosity=0)
-        app_config.models_module = None
-    roles.groups_sync(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+from advisor import roles
 
 
 class Migration(migrations.Migration):
@@ -41,5 +31,5 @@ class Migration(migrations.Migration):
                 'ordering': ['memory_gb', 'hourly_usd'],
             },
         ),
-        migrations.RunPython(editors_may_keep_gpu_prices, migrations.RunPython.noop),
+        migrations.RunPython(roles.migrate_groups, migrations.RunPython.noop),
     ]

@@ -3,17 +3,7 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-
-def editors_handle_reports(apps, schema_editor):
-    from django.contrib.auth.management import create_permissions
-
-    from advisor import roles
-
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, verbosity=0)
-        app_config.models_module = None
-    roles.groups_sync(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+from advisor import roles
 
 
 class Migration(migrations.Migration):
@@ -44,5 +34,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('ai_model__isnull', False), ('licence__isnull', True)), models.Q(('ai_model__isnull', True), ('licence__isnull', False)), _connector='OR'), name='advisor_inaccuracyreport_one_subject')],
             },
         ),
-        migrations.RunPython(editors_handle_reports, migrations.RunPython.noop),
+        migrations.RunPython(roles.migrate_groups, migrations.RunPython.noop),
     ]
