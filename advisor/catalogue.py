@@ -146,8 +146,9 @@ def catalogue_refresh():
     """
     snapshot = catalogue_snapshot()
     fingerprint = fingerprint_of(snapshot)
+    version = models.CatalogueVersion.objects.filter(fingerprint=fingerprint).first()
     models.CatalogueState.objects.update_or_create(
-        pk=1, defaults={"fingerprint": fingerprint, "updated_at": timezone.now()}
+        pk=1, defaults={"fingerprint": fingerprint, "version": version, "updated_at": timezone.now()}
     )
     cache.set(f"catalogue:{fingerprint}", snapshot, timeout=None)
     return fingerprint, snapshot
@@ -166,6 +167,29 @@ def current_state():
         return fingerprint_of(catalogue_snapshot()), ""
     fingerprint, updated_at = row
     return fingerprint, updated_at.isoformat()
+
+
+def current_version():
+    """``(fingerprint, version number or None)`` of the published catalogue in one query; never writes.
+
+    The number is None until a result has been saved on this state of the catalogue.
+    """
+    row = models.CatalogueState.objects.filter(pk=1).values_list("fingerprint", "version_id").first()
+    if row is None:
+        return fingerprint_of(catalogue_snapshot()), None
+    return row
+
+
+def version_store(fingerprint):
+    """Keep the published catalogue as a numbered version (once per fingerprint); return its number."""
+    snapshot = cache.get(f"catalogue:{fingerprint}")
+    if snapshot is None:
+        snapshot = catalogue_snapshot()
+        if fingerprint_of(snapshot) != fingerprint:
+            raise RuntimeError("the catalogue changed while a result was being computed")
+    version = models.CatalogueVersion.objects.get_or_create(fingerprint=fingerprint, defaults={"snapshot": snapshot})[0]
+    models.CatalogueState.objects.filter(pk=1, fingerprint=fingerprint).update(version=version)
+    return version.pk
 
 
 def current_fingerprint():
@@ -224,4 +248,11 @@ def revision_bump(sender, **kwargs):
     For rows that cached pages show but the published catalogue does not
     contain, such as a deleted result behind a cached permalink.
     """
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        _bump_revision()
+        return
+    savepoints = set(connection.savepoint_ids)
+    if any(func is _bump_revision and sids == savepoints for sids, func, _ in connection.run_on_commit):
+        return  # a bulk delete moves the revision on once
     transaction.on_commit(_bump_revision)

@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from advisor import vocab
@@ -489,10 +490,14 @@ class Criterion(TimeStamped):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
+    def render_html(self):
+        """Turn the Markdown fields into sanitised HTML (on every save, and on every restored row)."""
         self.open_view_html = render_markdown(self.open_view)
         self.closed_view_html = render_markdown(self.closed_view)
         self.scoring_rule_html = render_markdown(self.scoring_rule)
+
+    def save(self, *args, **kwargs):
+        self.render_html()
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {
                 *kwargs["update_fields"],
@@ -678,6 +683,28 @@ class AudiencePreset(TimeStamped):
         return self.name
 
 
+class CatalogueVersion(models.Model):
+    """One state of the published catalogue, kept for good: what the engine read, as plain data.
+
+    A result names the version it was computed on instead of copying the
+    catalogue, so it stays small whatever the catalogue's size, and its
+    permalink renders names and facts from the catalogue as it stood.
+    The primary key is the version number.
+    """
+
+    fingerprint = models.CharField(_("fingerprint"), max_length=64, unique=True)
+    snapshot = models.JSONField(_("snapshot"))
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-pk"]
+        verbose_name = _("catalogue version")
+        verbose_name_plural = _("catalogue versions")
+
+    def __str__(self):
+        return gettext("Catalogue version %(number)s") % {"number": self.pk}
+
+
 class CatalogueState(models.Model):
     """A single row holding the fingerprint of the published catalogue.
 
@@ -687,6 +714,8 @@ class CatalogueState(models.Model):
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
     fingerprint = models.CharField(max_length=64)
+    # The stored version with this fingerprint, once a result has been saved on it.
+    version = models.ForeignKey(CatalogueVersion, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -702,10 +731,26 @@ class CatalogueState(models.Model):
 class Recommendation(models.Model):
     code = models.UUIDField(_("code"), default=uuid.uuid4, unique=True, editable=False)
     answers = models.JSONField(_("answers"))
+    # Results saved before catalogue versions existed hold the engine's whole output here. A newer
+    # result holds only what the engine cannot re-derive from its answers, its catalogue version and
+    # its day (which preset filled which answers, how a re-evaluation moved the ranking), plus a
+    # digest of the engine's output to prove every later rendering says what it said.
     result = models.JSONField(_("result"))
+    catalogue_version = models.ForeignKey(
+        CatalogueVersion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recommendations",
+        verbose_name=_("catalogue version"),
+    )
+    today = models.DateField(_("computed for the day"), null=True, blank=True)
     catalogue_fingerprint = models.CharField(_("catalogue fingerprint"), max_length=64)
     engine_version = models.CharField(_("engine version"), max_length=20)
     created = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+    # The last day its permalink was opened, kept only when results are purged after a retention
+    # period (ADVISOR_RESULT_RETENTION_DAYS); a page view writes it at most once a day.
+    last_opened = models.DateField(_("last opened"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created"]

@@ -1,8 +1,11 @@
 """Services: the only module that touches both the ORM and the engine."""
 
+import hashlib
+import json
 import logging
 import smtplib
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
@@ -63,6 +66,19 @@ def licence_scores_recompute(*, licence: models.Licence) -> int:
 # -- Recommendations -----------------------------------------------------------
 
 _prepared = {}
+_PREPARED_KEPT = 4  # the current catalogue, and a few older versions that permalinks re-render from
+
+
+def _prepared_for(fingerprint, today, load_snapshot):
+    """The prepared catalogue for a fingerprint and a day, kept per process for the last few."""
+    key = (fingerprint, today)
+    prepared = _prepared.pop(key, None)
+    if prepared is None:
+        prepared = engine.prepare(load_snapshot(), today=today)
+    _prepared[key] = prepared  # most recently used last
+    while len(_prepared) > _PREPARED_KEPT:
+        del _prepared[next(iter(_prepared))]
+    return prepared
 
 
 def catalogue_prepared() -> tuple[str, engine.PreparedCatalogue]:
@@ -73,13 +89,7 @@ def catalogue_prepared() -> tuple[str, engine.PreparedCatalogue]:
     # The fingerprint first (one query): the cached snapshot is unpickled from
     # the cache on every get, which costs more than the engine run at 500 models.
     fingerprint = catalogue.current_fingerprint()
-    today = timezone.localdate()
-    prepared = _prepared.get((fingerprint, today))
-    if prepared is None:
-        fingerprint, snapshot = catalogue.catalogue_load()
-        prepared = engine.prepare(snapshot, today=today)
-        _prepared.clear()  # keep only the current catalogue in memory
-        _prepared[fingerprint, today] = prepared
+    prepared = _prepared_for(fingerprint, timezone.localdate(), lambda: catalogue.catalogue_load()[1])
     return fingerprint, prepared
 
 
@@ -104,26 +114,81 @@ def recommendation_create(
 ) -> models.Recommendation:
     """Run the engine on today's catalogue and save the result as a new permalink.
 
-    Store inputs and output, not pointers to live rows: editors will change
-    the catalogue later and a shared link must keep saying what it said.
-    With ``previous``, the new result also records how its ranking differs
-    from that earlier result (a re-evaluation); with ``preset``, which answers
-    came from that audience preset. Bad answers raise ``engine.InvalidAnswers``
-    before anything is saved.
+    A shared link must keep saying what it said while editors change the
+    catalogue. The result names the catalogue version and the day it was
+    computed on and stores the answers, plus what the engine cannot re-derive:
+    with ``previous``, how its ranking differs from that earlier result (a
+    re-evaluation); with ``preset``, which answers came from that audience
+    preset. A digest of the engine's output lets every later rendering prove
+    it says the same. Bad answers raise ``engine.InvalidAnswers`` before
+    anything is saved.
     """
-    fingerprint, prepared = catalogue_prepared()
-    result = engine.recommend(answers, prepared).as_json()
+    fingerprint, version = catalogue.current_version()
+    prepared = _prepared_for(fingerprint, timezone.localdate(), lambda: catalogue.catalogue_load()[1])
+    output = engine.recommend(answers, prepared).as_json()
+    stored = {"digest": _digest(output)}
     if preset is not None:
-        result["from_preset"] = preset_record(preset, result["answers"])
+        stored["from_preset"] = preset_record(preset, output["answers"])
     if previous is not None:
-        result["reevaluation"] = ranking_changes(previous, result)
+        stored["reevaluation"] = ranking_changes(previous, output)
     with transaction.atomic():
-        return models.Recommendation.objects.create(
-            answers=result["answers"],
-            result=result,
+        recommendation = models.Recommendation.objects.create(
+            answers=output["answers"],
+            result=stored,
+            catalogue_version_id=version or catalogue.version_store(fingerprint),
+            today=prepared.today,
             catalogue_fingerprint=fingerprint,
             engine_version=engine.VERSION,
         )
+    output.update({key: value for key, value in stored.items() if key != "digest"})
+    recommendation._whole_result = output  # what the API answers at once, without a second engine run
+    return recommendation
+
+
+def _digest(output):
+    encoded = json.dumps(output, sort_keys=True, separators=(",", ":")).encode()
+    return hashlib.sha256(encoded).hexdigest()
+
+
+def recommendation_result(recommendation: models.Recommendation) -> dict:
+    """The whole result of a saved recommendation, as the engine gave it when it was saved.
+
+    A result saved before catalogue versions existed holds it whole. A newer
+    one is re-derived by the engine from its answers, its catalogue version
+    and its day; the pure engine gives the same output for the same inputs,
+    which the stored digest checks. Should it ever differ (an engine change
+    that forgot to keep old results), the result is marked ``reproduced:
+    False`` and the page says so rather than pass a new answer off as the old.
+    """
+    stored = recommendation.result
+    if recommendation.catalogue_version_id is None:
+        return stored
+    if hasattr(recommendation, "_whole_result"):
+        return recommendation._whole_result
+
+    def load_snapshot():
+        return models.CatalogueVersion.objects.values_list("snapshot", flat=True).get(
+            pk=recommendation.catalogue_version_id
+        )
+
+    prepared = _prepared_for(recommendation.catalogue_fingerprint, recommendation.today, load_snapshot)
+    output = engine.recommend(recommendation.answers, prepared).as_json()
+    if _digest(output) != stored.get("digest") or recommendation.engine_version != engine.VERSION:
+        logger.error("a saved result no longer reproduces from its answers and catalogue version")
+        output["reproduced"] = False
+    output.update({key: value for key, value in stored.items() if key != "digest"})
+    return output
+
+
+def recommendation_opened(code) -> None:
+    """Note that a result's permalink was opened today, when results are purged after a retention period.
+
+    At most one row write per result and day; nothing at all when every result is kept.
+    """
+    if settings.ADVISOR_RESULT_RETENTION_DAYS is None:
+        return
+    today = timezone.localdate()
+    models.Recommendation.objects.filter(code=code).exclude(last_opened=today).update(last_opened=today)
 
 
 def _ranked(result):
@@ -134,7 +199,7 @@ def _ranked(result):
 
 def ranking_changes(previous: models.Recommendation, result: dict) -> dict:
     """What changed between an earlier result and a new one on the same answers."""
-    before_result = previous.result
+    before_result = recommendation_result(previous)
     before = {slug: (position, name) for position, (slug, name) in enumerate(_ranked(before_result), start=1)}
     after = {slug: (position, name) for position, (slug, name) in enumerate(_ranked(result), start=1)}
     top_n = max(len(result.get("ranking", [])), 1)
@@ -178,7 +243,7 @@ def today_preview(recommendation: models.Recommendation) -> dict | None:
         now = engine.recommend(recommendation.answers, prepared, what_if=False).as_json()
     except engine.InvalidAnswers:
         return None
-    before = recommendation.result
+    before = recommendation_result(recommendation)
     excluded = {item["slug"]: item for item in now["excluded"]}
     eligible = {entry["slug"] for entry in [*now["ranking"], *now["also_eligible"]]}
     ranks = {entry["slug"]: entry["rank"] for entry in before.get("ranking", [])}

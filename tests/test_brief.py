@@ -51,14 +51,14 @@ class BriefTests(TestCase):
         html = page.content.decode()
         assert len(page.content) <= 60 * 1024
         assert html.index('id="next-steps-heading"') < html.index("<table")
-        picks = self.recommendation.result["picks"]
+        picks = services.recommendation_result(self.recommendation)["picks"]
         heading = re.search(r'<h1 id="verdict-heading"[^>]*>(.*?)</h1>', html, re.S).group(1)
         assert heading.startswith("Start with ") and picks[0]["name"] in heading
         assert html.count('class="card h-100 pick"') == len(picks) <= 3
 
     def test_the_link_unfurls_with_the_verdict_the_picks_and_a_card(self):
         tags = meta_tags(self.client.get(self.url).content.decode())
-        top = self.recommendation.result["picks"][0]["name"]
+        top = services.recommendation_result(self.recommendation)["picks"][0]["name"]
         assert top in tags["og:title"] and tags["og:title"].startswith("Start with")
         assert 0 < len(tags["og:description"]) <= 200
         assert tags["twitter:card"] == "summary_large_image"
@@ -94,12 +94,13 @@ class BriefTests(TestCase):
         rows = list(csv.DictReader(io.StringIO(response.content.decode())))
         assert (
             len(rows)
-            == self.recommendation.result["counts"]["eligible"] - self.recommendation.result["counts"]["below_bar"]
+            == services.recommendation_result(self.recommendation)["counts"]["eligible"]
+            - services.recommendation_result(self.recommendation)["counts"]["below_bar"]
         )
         assert [int(row["rank"]) for row in rows] == list(range(1, len(rows) + 1))
 
     def test_a_csv_cell_never_starts_a_spreadsheet_formula(self):
-        result = dict(self.recommendation.result)
+        result = dict(services.recommendation_result(self.recommendation))
         result["ranking"] = [{**result["ranking"][0], "name": "=HYPERLINK(1)"}]
         result["also_eligible"] = []
         models.Recommendation.objects.filter(pk=self.recommendation.pk).update(result=result)
@@ -115,7 +116,7 @@ class BriefTests(TestCase):
             assert self.client.get(f"/r/00000000-0000-4000-8000-000000000000{suffix}").status_code == 404
 
     def test_each_pick_shows_its_licence_terms_as_they_stood_with_legal_checks(self):
-        pick = self.recommendation.result["picks"][0]
+        pick = services.recommendation_result(self.recommendation)["picks"][0]
         stored = pick["licence_facts"]
         licence = models.Licence.objects.get(slug=stored["slug"])
         page = self.client.get(self.url).content.decode()
@@ -130,7 +131,7 @@ class BriefTests(TestCase):
         assert "No commercial use" not in terms[: terms.index("</details>")]
 
         # A conditional grant in the stored terms reads as one that needs a legal check.
-        result = self.recommendation.result
+        result = services.recommendation_result(self.recommendation)
         result["picks"][0]["licence_facts"] = {**stored, "commercial_use": "conditional"}
         models.Recommendation.objects.filter(pk=self.recommendation.pk).update(result=result)
         cache.clear()
@@ -144,7 +145,7 @@ class TodayPreviewTests(TestCase):
 
     def test_a_changed_catalogue_says_what_it_means_for_this_result(self):
         recommendation = services.recommendation_create(answers=complete_answers(commercial="yes"))
-        start = recommendation.result["picks"][0]
+        start = services.recommendation_result(recommendation)["picks"][0]
         unchanged = self.client.get(recommendation.get_absolute_url()).content.decode()
         assert "If re-evaluated today" not in unchanged
 
@@ -158,7 +159,9 @@ class TodayPreviewTests(TestCase):
 
         page = self.client.get(recommendation.get_absolute_url()).content.decode()
         preview = page[page.index("If re-evaluated today") : page.index("</ul>", page.index("If re-evaluated today"))]
-        rank = next(e["rank"] for e in recommendation.result["ranking"] if e["slug"] == start["slug"])
+        rank = next(
+            e["rank"] for e in services.recommendation_result(recommendation)["ranking"] if e["slug"] == start["slug"]
+        )
         assert f"Your #{rank}, {start['name']}, is no longer eligible" in preview
         assert "commercial" in preview.lower()
         assert "The pick to start with would now be" in preview
@@ -182,7 +185,7 @@ class CostTests(TestCase):
         recommendation = services.recommendation_create(
             answers=complete_answers(deployment="own-cloud", hardware="gpu-80", mlops="strong", volume="high")
         )
-        picks = recommendation.result["picks"]
+        picks = services.recommendation_result(recommendation)["picks"]
         (own,) = [p for p in picks if p["cost"] and p["cost"].get("gpus")]
         (api,) = [p for p in picks if p["cost"] and p["cost"].get("per_mtok")]
         assert own["cost"]["monthly_usd"] == own["cost"]["gpus"] * 2.5 * 730
@@ -230,7 +233,7 @@ class ExcludedTests(TestCase):
 
     def test_each_ruled_out_model_is_one_row_with_reason_chips_linked_to_the_clause(self):
         recommendation = services.recommendation_create(answers=complete_answers(commercial="yes"))
-        result = recommendation.result
+        result = services.recommendation_result(recommendation)
         page = self.client.get(recommendation.get_absolute_url()).content.decode()
         section = page[page.index('id="excluded-heading"') :]
         assert section.count('class="excluded-model"') == min(result["counts"]["excluded"], section.count("<li"))

@@ -10,7 +10,7 @@ from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from advisor import catalogue, models
+from advisor import catalogue, models, services
 from tests.test_results_views import code_of, form_data
 
 
@@ -46,7 +46,7 @@ class PermalinkCacheTests(TestCase):
     def test_a_cached_permalink_says_the_catalogue_changed_after_an_edit(self):
         self.assertNotContains(self.client.get(self.url), "The catalogue has changed")
         self.client.get(self.url)  # now from the cache
-        top = models.AIModel.objects.get(slug=self.recommendation.result["ranking"][0]["slug"])
+        top = models.AIModel.objects.get(slug=services.recommendation_result(self.recommendation)["ranking"][0]["slug"])
         top.name = "Renamed by an editor"
         top.save()
         catalogue.catalogue_refresh()  # what the on-commit signal does after a real edit

@@ -11,7 +11,7 @@ from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from advisor import catalogue, models, presenters
+from advisor import catalogue, models, presenters, services
 from advisor.engine import questions
 from tests.conftest import catalogue_create, complete_answers
 
@@ -56,7 +56,7 @@ class QuestionnaireTests(TestCase):
         assert recommendation.catalogue_fingerprint == catalogue.current_fingerprint()
         page = self.client.get(response["Location"])
         assert page.status_code == 200
-        top = recommendation.result["ranking"][0]
+        top = services.recommendation_result(recommendation)["ranking"][0]
         self.assertContains(page, top["name"])
         self.assertContains(page, "Models ruled out")
 
@@ -326,10 +326,10 @@ class PermalinkTests(TestCase):
 
     def test_permalink_keeps_its_ranking_after_editors_change_and_delete_models(self):
         recommendation = self.submit()
-        top = recommendation.result["ranking"][0]
+        top = services.recommendation_result(recommendation)["ranking"][0]
         before = self.client.get(recommendation.get_absolute_url())
         self.assertNotContains(before, "The catalogue has changed")
-        second = recommendation.result["ranking"][1]
+        second = services.recommendation_result(recommendation)["ranking"][1]
         with self.captureOnCommitCallbacks(execute=True):
             ai_model = models.AIModel.objects.get(slug=top["slug"])
             ai_model.name = "Renamed by an editor"
@@ -345,7 +345,7 @@ class PermalinkTests(TestCase):
 
     def test_reevaluate_creates_a_new_result_and_says_what_changed(self):
         recommendation = self.submit()
-        top = recommendation.result["ranking"][0]
+        top = services.recommendation_result(recommendation)["ranking"][0]
         models.AIModel.objects.filter(slug=top["slug"]).update(status="draft")
         catalogue.catalogue_refresh()  # .update() skips signals
 
@@ -355,12 +355,12 @@ class PermalinkTests(TestCase):
         assert response.status_code == 303
         new = models.Recommendation.objects.get(code=code_of(response))
         assert new.code != recommendation.code
-        assert new.result["reevaluation"]["previous_code"] == str(recommendation.code)
-        assert top["slug"] not in [entry["slug"] for entry in new.result["ranking"]]
+        assert services.recommendation_result(new)["reevaluation"]["previous_code"] == str(recommendation.code)
+        assert top["slug"] not in [entry["slug"] for entry in services.recommendation_result(new)["ranking"]]
         page = self.client.get(new.get_absolute_url())
         self.assertContains(page, "is no longer recommended")
         recommendation.refresh_from_db()
-        assert recommendation.result["ranking"][0]["slug"] == top["slug"]
+        assert services.recommendation_result(recommendation)["ranking"][0]["slug"] == top["slug"]
 
     def test_reevaluate_needs_a_post_with_a_csrf_token(self):
         recommendation = self.submit()
@@ -376,9 +376,11 @@ class PermalinkTests(TestCase):
         assert response.status_code == 200
         data = response.json()
         assert data["code"] == str(recommendation.code)
-        assert data["verdict"]["kind"] == recommendation.result["verdict"]["kind"]
+        assert data["verdict"]["kind"] == services.recommendation_result(recommendation)["verdict"]["kind"]
         assert data["verdict"]["headline"]["text"]
-        assert [e["slug"] for e in data["ranking"]] == [e["slug"] for e in recommendation.result["ranking"]]
+        assert [e["slug"] for e in data["ranking"]] == [
+            e["slug"] for e in services.recommendation_result(recommendation)["ranking"]
+        ]
         first = data["ranking"][0]
         for key in ("slug", "name", "access", "licence", "score", "contributions", "reasons", "obligations"):
             assert key in first
@@ -422,7 +424,7 @@ class EditorChangeTests(TestCase):
     def test_licence_change_to_non_commercial_excludes_the_model_with_the_licence_as_reason(self):
         first = self.client.post(reverse("advisor:questionnaire"), form_data(commercial="yes"))
         old = models.Recommendation.objects.get(code=code_of(first))
-        top = old.result["ranking"][0]
+        top = services.recommendation_result(old)["ranking"][0]
         non_commercial = models.Licence.objects.filter(commercial_use="no").first()
         with self.captureOnCommitCallbacks(execute=True):
             ai_model = models.AIModel.objects.get(slug=top["slug"])
@@ -431,7 +433,7 @@ class EditorChangeTests(TestCase):
 
         second = self.client.post(reverse("advisor:questionnaire"), form_data(commercial="yes"))
         new = models.Recommendation.objects.get(code=code_of(second))
-        excluded = {item["slug"]: item for item in new.result["excluded"]}
+        excluded = {item["slug"]: item for item in services.recommendation_result(new)["excluded"]}
         assert top["slug"] in excluded
         page = self.client.get(new.get_absolute_url())
         self.assertContains(page, non_commercial.name)

@@ -133,6 +133,7 @@ def recommendation_detail(request, code):
     result's code plus the current catalogue fingerprint, and a revalidation
     costs one query.
     """
+    services.recommendation_opened(code)
     fingerprint, revision = catalogue.current_state()
     etag = _etag(code, fingerprint)
     if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
@@ -156,7 +157,7 @@ def recommendation_detail(request, code):
 
 def _permalink_render(request, code, fingerprint):
     recommendation = get_object_or_404(models.Recommendation, code=code)
-    result = presenters.with_text(recommendation.result)
+    result = presenters.with_text(services.recommendation_result(recommendation))
     answers = presenters.answers_for_display(recommendation.answers)
     context = {
         "recommendation": recommendation,
@@ -217,7 +218,7 @@ def _v3_recommendation_or_404(code):
 def recommendation_record(request, code):
     """The result as a Markdown architecture decision record, to file with the decision."""
     recommendation = _v3_recommendation_or_404(code)
-    result = presenters.with_text(recommendation.result)
+    result = presenters.with_text(services.recommendation_result(recommendation))
     answers = presenters.answers_for_display(recommendation.answers)
     context = {
         "recommendation": recommendation,
@@ -250,7 +251,7 @@ def recommendation_card(request, code):
     cache_key = pagecache.key("card", str(code))
     png = cache.get(cache_key)
     if png is None:
-        result = presenters.with_text(recommendation.result)
+        result = presenters.with_text(services.recommendation_result(recommendation))
         shortlist = brief.shortlist(result)
         png = cards.result_card(
             kind=result["verdict"]["kind"],
@@ -271,7 +272,9 @@ def recommendation_card(request, code):
 def recommendation_csv(request, code):
     """Every eligible model of the result in rank order, as CSV."""
     recommendation = _v3_recommendation_or_404(code)
-    response = HttpResponse(brief.ranking_csv(recommendation.result), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(
+        brief.ranking_csv(services.recommendation_result(recommendation)), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="ranking-{recommendation.code.hex[:8]}.csv"'
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
@@ -286,7 +289,7 @@ def _permalink_headers(response):
 
 
 def result_json(request, recommendation):
-    result = presenters.with_text(recommendation.result)
+    result = presenters.with_text(services.recommendation_result(recommendation))
     return {
         "code": str(recommendation.code),
         "permalink": request.build_absolute_uri(recommendation.get_absolute_url()),
