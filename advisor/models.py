@@ -490,12 +490,6 @@ class Criterion(TimeStamped):
     def __str__(self):
         return self.name
 
-    def render_html(self):
-        """Turn the Markdown fields into sanitised HTML (on every save, and on every restored row)."""
-        self.open_view_html = render_markdown(self.open_view)
-        self.closed_view_html = render_markdown(self.closed_view)
-        self.scoring_rule_html = render_markdown(self.scoring_rule)
-
     def save(self, *args, **kwargs):
         self.render_html()
         if kwargs.get("update_fields") is not None:
@@ -509,6 +503,12 @@ class Criterion(TimeStamped):
 
     def get_absolute_url(self):
         return reverse("advisor:criteria") + f"#{self.slug}"
+
+    def render_html(self):
+        """Turn the Markdown fields into sanitised HTML (on every save, and on every restored row)."""
+        self.open_view_html = render_markdown(self.open_view)
+        self.closed_view_html = render_markdown(self.closed_view)
+        self.scoring_rule_html = render_markdown(self.scoring_rule)
 
 
 class Score(TimeStamped):

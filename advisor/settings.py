@@ -146,6 +146,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # concurrent writers, "database is locked" (tests/test_concurrency.py).
         DATABASES["default"]["OPTIONS"] = {}
     DATABASES["default"]["CONN_MAX_AGE"] = 0 if env_bool("DJANGO_SQLITE_NO_PERSIST") else 60
+    # The database holds every saved answer: created readable by its owner only (SQLite gives its
+    # -wal and -shm files the same mode).
+    _db_file = Path(DATABASES["default"]["NAME"])
+    if not _db_file.exists() and _db_file.parent.is_dir():
+        os.close(os.open(_db_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Fail fast instead of hanging a worker: a connection attempt gives up after a few seconds and
     # no statement runs longer than the worker timeout allows.
@@ -158,10 +163,27 @@ if os.environ.get("DJANGO_TEST_DB_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["DJANGO_TEST_DB_NAME"]}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The per-process cache holds the catalogue snapshot between catalogue edits.
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "advisor"},
-}
+# The cache holds the catalogue snapshot and rendered pages, keyed by the catalogue's revision (read
+# from the database on every request, so no server ever serves a stale page). One machine: each
+# process keeps its own, in memory. Several app servers: set REDIS_URL (e.g. redis://10.0.0.5:6379/0)
+# and they share one through Django's Redis backend, sessions included (cached_db: the database
+# stays the record, the cache saves its reads).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("DJANGO_CACHE_KEY_PREFIX", "advisor"),
+            # A Redis outage must not hang a worker: give up on a connection after a second.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        },
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "advisor"},
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -283,6 +305,11 @@ ADVISOR_REPORT_LIMIT = env_int("ADVISOR_REPORT_LIMIT", 5)
 # /readyz answers 503 when a SQLite database's disk has less free space than this.
 ADVISOR_MIN_FREE_DISK_MB = env_int("ADVISOR_MIN_FREE_DISK_MB", 50)
 ADVISOR_SUBMISSION_WINDOW = env_int("ADVISOR_SUBMISSION_WINDOW", 60)  # seconds
+# Days a saved result is kept after its permalink was last opened; empty keeps every result.
+# ``manage.py purge_results`` (run daily) deletes the others; see docs/deploy.md.
+ADVISOR_RESULT_RETENTION_DAYS = env_int("ADVISOR_RESULT_RETENTION_DAYS", None)
+if ADVISOR_RESULT_RETENTION_DAYS is not None and ADVISOR_RESULT_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("ADVISOR_RESULT_RETENTION_DAYS must be at least 1 (or empty to keep every result)")
 
 LOGGING = {
     "version": 1,

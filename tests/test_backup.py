@@ -67,6 +67,7 @@ def wipe():
     """Empty every table a backup covers, like a brand-new database."""
     for model in (
         models.Recommendation,
+        models.CatalogueVersion,
         models.AudiencePreset,
         models.Score,
         models.Source,
@@ -94,14 +95,23 @@ def filled(db):
     models.SubmissionCounter.objects.create(client="x" * 64, window=1, count=3)
 
 
+def rows_of(path):
+    text = gzip.decompress(path.read_bytes()).decode() if path.name.endswith(".gz") else path.read_text()
+    if ".jsonl" in path.name:
+        return [json.loads(line) for line in text.splitlines()]
+    return json.loads(text)
+
+
 @pytest.mark.django_db
-def test_a_restored_backup_is_identical_and_renders_every_permalink_the_same(filled, tmp_path):
+@pytest.mark.parametrize("name", ["backup.jsonl.gz", "backup.json.gz"])
+def test_a_restored_backup_is_identical_and_renders_every_permalink_the_same(filled, tmp_path, name):
     before, pages_before = content(), permalink_pages()
     assert len(before["advisor.Recommendation"]) == 3
-    backup = tmp_path / "backup.json.gz"
+    backup = tmp_path / name
 
     call_command("export_backup", str(backup), stdout=open(os.devnull, "w"))  # noqa: SIM115
-    labels = {row["model"] for row in json.loads(gzip.decompress(backup.read_bytes()))}
+    assert backup.stat().st_mode & 0o777 == 0o600
+    labels = {row["model"] for row in rows_of(backup)}
     assert "advisor.submissioncounter" not in labels
     assert "advisor.cataloguestate" not in labels
     assert {"advisor.recommendation", "advisor.aimodel", "advisor.audiencepreset"} <= labels
@@ -171,6 +181,8 @@ def test_a_backup_restores_into_a_fresh_database_from_the_command_line(filled, t
         )
 
     assert manage("migrate", "--noinput", "--verbosity", "0").returncode == 0
+    # The new SQLite database (DATABASE_URL is not passed on) holds every answer: its owner's only.
+    assert (tmp_path / "fresh" / "db.sqlite3").stat().st_mode & 0o777 == 0o600
     restored = manage("import_backup", str(backup))
     assert restored.returncode == 0, restored.stderr
     assert "Restored" in restored.stdout
@@ -183,3 +195,87 @@ def test_a_backup_restores_into_a_fresh_database_from_the_command_line(filled, t
         return sorted(json.loads(path.read_text()), key=lambda row: (row["model"], str(row["pk"])))
 
     assert rows(tmp_path / "again.json") == rows(backup)
+
+
+def crafted(tmp_path, *rows):
+    path = tmp_path / "crafted.jsonl"
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    return path
+
+
+PROVIDER_ROW = {
+    "model": "advisor.provider",
+    "pk": 1,
+    "fields": {
+        "name": "P",
+        "slug": "p",
+        "country": "",
+        "website": "",
+        "created_at": "2026-01-01T00:00:00Z",
+        "updated_at": "2026-01-01T00:00:00Z",
+    },
+}
+
+
+@pytest.mark.django_db
+def test_a_backup_cannot_create_users_or_groups(tmp_path, django_user_model):
+    superuser = {
+        "model": "auth.user",
+        "pk": 99,
+        "fields": {
+            "username": "intruder",
+            "password": "x",
+            "is_superuser": True,
+            "is_staff": True,
+            "is_active": True,
+            "email": "",
+            "first_name": "",
+            "last_name": "",
+            "date_joined": "2026-01-01T00:00:00Z",
+            "groups": [],
+            "user_permissions": [],
+        },
+    }
+    with pytest.raises(CommandError, match=r"auth\.User rows"):
+        call_command("import_backup", str(crafted(tmp_path, PROVIDER_ROW, superuser)))
+    assert not django_user_model.objects.exists()
+    assert not models.Provider.objects.exists(), "nothing is half-imported"
+
+
+@pytest.mark.django_db
+def test_restored_rich_text_is_sanitised_again(tmp_path, client):
+    criterion = {
+        "model": "advisor.criterion",
+        "pk": 1,
+        "fields": {
+            "slug": "x",
+            "name": "X",
+            "position": 1,
+            "summary": "s",
+            "open_view": "Fine <script>alert(1)</script> [link](javascript:alert(2))",
+            "closed_view": "",
+            "scoring_rule": "",
+            "from_article": True,
+            "open_view_html": "<img src=x onerror=alert(3)>",
+            "closed_view_html": "<script>alert(4)</script>",
+            "scoring_rule_html": "",
+            "created_at": "2026-01-01T00:00:00Z",
+            "updated_at": "2026-01-01T00:00:00Z",
+        },
+    }
+    call_command("import_backup", str(crafted(tmp_path, criterion)), stdout=open(os.devnull, "w"))  # noqa: SIM115
+    restored = models.Criterion.objects.get()
+    for html in (restored.open_view_html, restored.closed_view_html):
+        assert "<script" not in html and "onerror" not in html and "javascript:" not in html
+    assert "Fine" in restored.open_view_html
+    page = client.get(reverse("advisor:criteria")).content.decode()
+    assert "alert(" not in page
+
+
+@pytest.mark.django_db
+def test_a_damaged_backup_is_refused_with_nothing_imported(tmp_path):
+    path = crafted(tmp_path, PROVIDER_ROW)
+    path.write_text(path.read_text() + '{"model": "advisor.provider", "pk": 2, "fiel\n')
+    with pytest.raises(CommandError, match="not a backup this version can read"):
+        call_command("import_backup", str(path))
+    assert not models.Provider.objects.exists()

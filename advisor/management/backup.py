@@ -4,6 +4,7 @@ import bz2
 import datetime
 import gzip
 import lzma
+import os
 
 from django.apps import apps
 from django.core.serializers.json import DjangoJSONEncoder
@@ -11,7 +12,12 @@ from django.core.serializers.json import DjangoJSONEncoder
 # Rate-limit counters are transient; the catalogue fingerprint is recomputed
 # from the restored catalogue.
 EXCLUDED = ("advisor.SubmissionCounter", "advisor.CatalogueState")
-OPENERS = {".json": open, ".json.gz": gzip.open, ".json.bz2": bz2.open, ".json.xz": lzma.open}
+COMPRESSORS = {"": open, ".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
+# JSON Lines (one row per line) is read and written a row at a time, so memory stays flat whatever
+# the number of results; a plain JSON array (the older format) is still read, but whole.
+OPENERS = {
+    f"{base}{compression}": opener for base in (".jsonl", ".json") for compression, opener in COMPRESSORS.items()
+}
 FORMATS = tuple(OPENERS)
 
 
@@ -23,11 +29,25 @@ def has_backup_name(path):
     return str(path).lower().endswith(FORMATS)
 
 
+def _suffix(name):
+    name = str(name).lower()
+    return max((s for s in OPENERS if name.endswith(s)), key=len)
+
+
+def serializer_format(name):
+    """``"jsonl"`` or ``"json"``: the serialisation a backup file's name asks for."""
+    return "jsonl" if _suffix(name).startswith(".jsonl") else "json"
+
+
 def open_backup(path, mode, name=None):
-    """Open ``path`` for text, compressed according to its name (or ``name``)."""
-    name = str(name or path).lower()
-    suffix = max((s for s in OPENERS if name.endswith(s)), key=len)
-    return OPENERS[suffix](path, mode + "t", encoding="utf-8")
+    """Open ``path`` for text, compressed according to its name (or ``name``).
+
+    A file written is created readable by its owner only: a backup holds every saved answer.
+    """
+    if mode == "w":
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+        os.chmod(path, 0o600)
+    return OPENERS[_suffix(name or path)](path, mode + "t", encoding="utf-8")
 
 
 class ExactJSONEncoder(DjangoJSONEncoder):

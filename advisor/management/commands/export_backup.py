@@ -5,17 +5,26 @@ from django.apps import apps
 from django.core import serializers
 from django.core.management.base import BaseCommand, CommandError
 
-from advisor.management.backup import FORMATS, ExactJSONEncoder, backed_up_models, has_backup_name, open_backup
+from advisor.management.backup import (
+    FORMATS,
+    ExactJSONEncoder,
+    backed_up_models,
+    has_backup_name,
+    open_backup,
+    serializer_format,
+)
 
 
 class Command(BaseCommand):
     help = (
-        "Export the catalogue, the audience presets and every saved recommendation to a JSON file "
-        "(compressed when the name ends in .json.gz, .json.bz2 or .json.xz). Restore it with import_backup."
+        "Export the catalogue, the audience presets and every saved recommendation to a JSON Lines file, "
+        "one row per line (compressed when the name ends in .jsonl.gz, .jsonl.bz2 or .jsonl.xz; a .json name "
+        "writes one JSON array instead). Written a row at a time, readable by its owner only. Restore it with "
+        "import_backup."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="Where to write the backup, e.g. backup-2026-01-31.json.gz")
+        parser.add_argument("file", help="Where to write the backup, e.g. backup-2026-01-31.jsonl.gz")
 
     def handle(self, *args, file, **options):
         path = Path(file)
@@ -35,9 +44,9 @@ class Command(BaseCommand):
         partial = path.with_name(f".{path.name}.partial")
         try:
             with open_backup(partial, "w", name=path) as stream:
-                serializers.serialize(
-                    "json", rows, stream=stream, cls=ExactJSONEncoder, indent=1, use_natural_foreign_keys=True
-                )
+                fmt = serializer_format(path)
+                indent = 1 if fmt == "json" else None
+                serializers.serialize(fmt, rows, stream=stream, cls=ExactJSONEncoder, indent=indent)
             partial.rename(path)  # a backup file is complete or absent, never half-written
         finally:
             partial.unlink(missing_ok=True)

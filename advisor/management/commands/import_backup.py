@@ -1,12 +1,23 @@
 from pathlib import Path
 
-from django.core.management import call_command
+from django.core import serializers
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.core.management.color import no_style
+from django.core.serializers.base import DeserializationError
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
 
-from advisor import catalogue
-from advisor.management.backup import FORMATS, backed_up_models, has_backup_name
+from advisor import catalogue, models
+from advisor.management.backup import FORMATS, backed_up_models, has_backup_name, open_backup, serializer_format
+
+
+def _sequences_reset(restored):
+    """Move PostgreSQL's id sequences past the restored rows, so new rows get fresh ids."""
+    statements = connection.ops.sequence_reset_sql(no_style(), list(restored))
+    if statements:
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
 
 
 class Command(BaseCommand):
@@ -41,9 +52,28 @@ class Command(BaseCommand):
                 "`manage.py migrate`, then import."
             )
 
-        with transaction.atomic():
-            call_command("loaddata", str(path), verbosity=0)
-            catalogue.catalogue_refresh()
+        allowed = {model._meta.label for model in backed_up_models()}
+        try:
+            with transaction.atomic(), open_backup(path, "r") as stream:
+                restored = set()
+                for row in serializers.deserialize(serializer_format(path), stream):
+                    label = row.object._meta.label
+                    if label not in allowed:
+                        # Never users, groups or permissions: a backup restores content, not who may change it.
+                        raise CommandError(
+                            f"The backup holds {label} rows; import_backup restores only the advisor's own "
+                            "catalogue, presets and results. Nothing was imported."
+                        )
+                    if isinstance(row.object, models.Criterion):
+                        row.object.render_html()  # the stored HTML is re-made from the Markdown, never trusted
+                    row.save()
+                    restored.add(type(row.object))
+                _sequences_reset(restored)
+                catalogue.catalogue_refresh()
+        except (DeserializationError, ValueError, OSError, EOFError) as error:
+            raise CommandError(
+                f"{path} is not a backup this version can read ({error}). Nothing was imported."
+            ) from error
         counts = ", ".join(
             f"{model._base_manager.count()} {model._meta.verbose_name_plural}" for model in backed_up_models()
         )
