@@ -158,6 +158,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         connect_timeout=env_int("DJANGO_DB_CONNECT_TIMEOUT", 3),
         options=f"-c statement_timeout={env_int('DJANGO_DB_STATEMENT_TIMEOUT_MS', 10000)}",
     )
+    # Every gunicorn thread would keep a persistent connection of its own (workers x threads of
+    # them): by default a request opens one and closes it. Set DJANGO_CONN_MAX_AGE (e.g. 60) behind
+    # a pooler such as PgBouncer, or with max_connections above workers x threads (docs/deploy.md).
+    DATABASES["default"]["CONN_MAX_AGE"] = env_int("DJANGO_CONN_MAX_AGE", 0)
 if os.environ.get("DJANGO_TEST_DB_NAME"):
     # Lets several test runs share one PostgreSQL server without colliding.
     DATABASES["default"]["TEST"] = {"NAME": os.environ["DJANGO_TEST_DB_NAME"]}

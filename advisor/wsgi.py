@@ -1,11 +1,55 @@
 import io
 import os
+import socket
+import time
 
+from django.core.exceptions import BadRequest
 from django.core.wsgi import get_wsgi_application
+from django.urls import get_resolver
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "advisor.settings")
 
 CHUNKED_BODY_LIMIT = 3 * 1024 * 1024  # above Django's 2.5 MB upload limit, so that limit still answers
+BODY_TIMEOUT = float(os.environ.get("ADVISOR_BODY_TIMEOUT", "10"))  # seconds for a whole request body
+
+
+class BodyTooSlow(BadRequest):
+    """The client did not send its request body in time: Django answers 400 Bad Request."""
+
+
+class DeadlineInput:
+    """``wsgi.input`` that must be read to its end within a deadline.
+
+    A client that trickles its body a byte at a time would otherwise hold a server thread for as
+    long as it likes. Each read waits at most until the deadline, then fails.
+    """
+
+    def __init__(self, stream, sock, deadline):
+        self.stream, self.sock, self.deadline = stream, sock, deadline
+
+    def _call(self, method, *args):
+        remaining = self.deadline - time.monotonic()
+        if remaining <= 0:
+            raise BodyTooSlow("request body timed out")
+        self.sock.settimeout(remaining)
+        try:
+            return getattr(self.stream, method)(*args)
+        except TimeoutError as error:
+            raise BodyTooSlow("request body timed out") from error
+        finally:
+            self.sock.settimeout(None)
+
+    def read(self, *args):
+        return self._call("read", *args)
+
+    def readline(self, *args):
+        return self._call("readline", *args)
+
+    def readlines(self, *args):
+        return self._call("readlines", *args)
+
+    def __iter__(self):
+        return iter(self.readline, b"")
 
 
 def with_chunked_bodies(app):
@@ -17,6 +61,9 @@ def with_chunked_bodies(app):
     """
 
     def wrapped(environ, start_response):
+        sock = environ.get("gunicorn.socket")
+        if isinstance(sock, socket.socket) and (environ.get("CONTENT_LENGTH") or environ.get("HTTP_TRANSFER_ENCODING")):
+            environ["wsgi.input"] = DeadlineInput(environ["wsgi.input"], sock, time.monotonic() + BODY_TIMEOUT)
         if "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower() and not environ.get("CONTENT_LENGTH"):
             body = environ["wsgi.input"].read(CHUNKED_BODY_LIMIT + 1)
             environ["wsgi.input"] = io.BytesIO(body)
@@ -27,3 +74,7 @@ def with_chunked_bodies(app):
 
 
 application = with_chunked_bodies(get_wsgi_application())
+
+# Import the URL configuration and every view module now: with gunicorn's preload_app this runs
+# once in the master, so a new worker's first request does not pay for it.
+get_resolver().url_patterns  # noqa: B018 - the access imports them

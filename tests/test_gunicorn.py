@@ -1,5 +1,6 @@
 """gunicorn with the repository's config: a SIGTERM lets every accepted request finish."""
 
+import contextlib
 import http.client
 import json
 import os
@@ -13,6 +14,9 @@ import time
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import complete_answers
+from tests.staticbuild import collected_static_root
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -140,4 +144,91 @@ def test_sigterm_lets_in_flight_requests_finish(tmp_path):
         log.close()
     output = (tmp_path / "gunicorn.log").read_text()
     assert "Handling signal: term" in output
+    assert "Traceback" not in output, output
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+@pytest.mark.slow
+def test_other_visitors_are_served_while_hundreds_of_clients_are_idle_or_slow(tmp_path):
+    """200 sockets that send nothing and 50 that send a body a byte at a time: p99 stays under a second."""
+    port = free_port()
+    env = server_env(tmp_path, port)
+    env.update(GUNICORN_WORKERS="4", ADVISOR_SUBMISSION_LIMIT="1000", DJANGO_STATIC_ROOT=str(collected_static_root()))
+    for command in (["migrate", "--noinput", "--verbosity", "0"], ["loaddata", "catalogue.json", "--verbosity", "0"]):
+        subprocess.run([sys.executable, "manage.py", *command], cwd=BASE_DIR, env=env, check=True, timeout=120)
+    log = (tmp_path / "gunicorn.log").open("w")
+    server = subprocess.Popen(
+        [str(GUNICORN), "--config", "gunicorn.conf.py", "advisor.wsgi"],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    held, stop = [], threading.Event()
+    try:
+        wait_until_up(port, server, time.monotonic() + 20)
+        answers = json.loads((BASE_DIR / "fixtures" / "presets.json").read_text())[0]["fields"]["answers"]
+        body = json.dumps({"answers": complete_answers(**answers)}).encode()
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn.request("POST", "/api/v1/recommendations", body, {"Content-Type": "application/json"})
+        created = conn.getresponse()
+        assert created.status == 201, created.read()
+        permalink = "/r/" + json.loads(created.read())["code"] + "/"
+        conn.close()
+
+        held.extend(socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(200))
+        slow = []
+        for _ in range(50):
+            sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+            sock.sendall(
+                b"POST /api/v1/recommendations HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                b"Content-Type: application/json\r\nContent-Length: 4000\r\n\r\n{"
+            )
+            slow.append(sock)
+        held.extend(slow)
+
+        def trickle():
+            while not stop.wait(0.5):
+                for sock in slow:
+                    with contextlib.suppress(OSError):
+                        sock.send(b" ")
+
+        trickler = threading.Thread(target=trickle, daemon=True)
+        trickler.start()
+        time.sleep(1)  # every socket is accepted and waiting
+
+        latencies = {"/healthz": [], permalink: []}
+        deadline = time.monotonic() + 12
+        while time.monotonic() < deadline:
+            for path, measured in latencies.items():
+                started = time.monotonic()
+                status, _ = get(port, path, timeout=10)
+                measured.append(time.monotonic() - started)
+                assert status == 200, path
+        for path, measured in latencies.items():
+            p99 = percentile(measured, 0.99)
+            p50 = percentile(measured, 0.5)
+            print(f"{path}: {len(measured)} requests, p50 {p50 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms")
+            assert len(measured) >= 50
+            assert p99 < 1.0, (path, p99)
+        # A body still arriving after ADVISOR_BODY_TIMEOUT seconds is refused, and its thread freed.
+        stop.set()
+        trickler.join()
+        assert slow[0].recv(100).startswith(b"HTTP/1.1 400")
+    finally:
+        stop.set()
+        for sock in held:
+            sock.close()
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        log.close()
+    output = (tmp_path / "gunicorn.log").read_text()
     assert "Traceback" not in output, output
