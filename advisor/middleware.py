@@ -173,3 +173,27 @@ class ApiMiddleware:
             if header in response:
                 converted[header] = response[header]
         return converted
+
+
+class DatabaseUnavailableMiddleware:
+    """A database that cannot be reached answers 503 with the friendly page, not a server error.
+
+    The connect and statement timeouts (settings) make a hung database fail fast; this turns
+    that failure into "try again in a moment" (with ``Retry-After``), JSON under /api/.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.db import InterfaceError, OperationalError
+
+        if not isinstance(exception, (OperationalError, InterfaceError)):
+            return None
+        from advisor.views.core import database_unavailable
+
+        logging.getLogger("advisor.request").warning("database unavailable: %s", type(exception).__name__)
+        return database_unavailable(request)

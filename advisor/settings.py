@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "advisor.middleware.ApiMiddleware",  # JSON bodies in, JSON errors out under /api/
+    "advisor.middleware.DatabaseUnavailableMiddleware",  # an unreachable database: 503, try again
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -155,7 +156,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Fail fast instead of hanging a worker: a connection attempt gives up after a few seconds and
     # no statement runs longer than the worker timeout allows.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        connect_timeout=env_int("DJANGO_DB_CONNECT_TIMEOUT", 3),
+        connect_timeout=env_int("DJANGO_DB_CONNECT_TIMEOUT", 2),  # libpq's smallest
         options=f"-c statement_timeout={env_int('DJANGO_DB_STATEMENT_TIMEOUT_MS', 10000)}",
     )
     # Every gunicorn thread would keep a persistent connection of its own (workers x threads of
@@ -308,6 +309,8 @@ ADVISOR_SUBMISSION_LIMIT = env_int("ADVISOR_SUBMISSION_LIMIT", 20)
 ADVISOR_REPORT_LIMIT = env_int("ADVISOR_REPORT_LIMIT", 5)
 # /readyz answers 503 when a SQLite database's disk has less free space than this.
 ADVISOR_MIN_FREE_DISK_MB = env_int("ADVISOR_MIN_FREE_DISK_MB", 50)
+# /readyz answers 503 when the database has not answered within this many seconds.
+ADVISOR_READYZ_TIMEOUT = float(os.environ.get("ADVISOR_READYZ_TIMEOUT", "1.5"))
 ADVISOR_SUBMISSION_WINDOW = env_int("ADVISOR_SUBMISSION_WINDOW", 60)  # seconds
 # Days a saved result is kept after its permalink was last opened; empty keeps every result.
 # ``manage.py purge_results`` (run daily) deletes the others; see docs/deploy.md.

@@ -232,3 +232,49 @@ def test_other_visitors_are_served_while_hundreds_of_clients_are_idle_or_slow(tm
         log.close()
     output = (tmp_path / "gunicorn.log").read_text()
     assert "Traceback" not in output, output
+
+
+@pytest.mark.slow
+def test_a_hung_database_gives_503_quickly_and_pages_fail_fast(tmp_path):
+    """The database server accepts connections and then says nothing, like a paused PostgreSQL."""
+    hole = socket.socket()
+    hole.bind(("127.0.0.1", 0))
+    hole.listen(100)  # the kernel completes the TCP handshakes; nobody ever answers
+    port = free_port()
+    env = server_env(tmp_path, port)
+    env.update(
+        DATABASE_URL=f"postgres://postgres@127.0.0.1:{hole.getsockname()[1]}/advisor",
+        DJANGO_STATIC_ROOT=str(collected_static_root()),
+    )
+    log = (tmp_path / "gunicorn.log").open("w")
+    server = subprocess.Popen(
+        [str(GUNICORN), "--config", "gunicorn.conf.py", "advisor.wsgi"],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        wait_until_up(port, server, time.monotonic() + 20)
+        for _ in range(3):
+            started = time.monotonic()
+            status, body = get(port, "/readyz", timeout=10)
+            assert status == 503
+            assert json.loads(body) == {"status": "unavailable", "database": "not answering"}
+            assert time.monotonic() - started < 2.0
+        started = time.monotonic()
+        status, body = get(port, "/models/", timeout=10)
+        assert status == 503
+        assert b"cannot reach its database" in body
+        assert time.monotonic() - started < 4.0
+        # The probe of a site that is up answers at once meanwhile.
+        assert get(port, "/healthz", timeout=2)[0] == 200
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        log.close()
+        hole.close()

@@ -9,7 +9,7 @@ from unittest import mock
 import psycopg
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
-from django.db import OperationalError, connection
+from django.db import OperationalError, connection, connections
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
@@ -44,7 +44,8 @@ def test_readyz_is_ok_when_the_database_answers(client):
 
 @pytest.mark.django_db
 def test_readyz_is_503_when_the_database_is_unreachable(client):
-    with mock.patch.object(connection, "cursor", side_effect=OperationalError("connection refused")):
+    # The probe runs in a thread of its own, with its own connection: patch every connection.
+    with mock.patch.object(type(connections["default"]), "cursor", side_effect=OperationalError("connection refused")):
         response = client.get(reverse("advisor:readyz"))
     assert response.status_code == 503
     assert response.json() == {"status": "unavailable", "database": "unreachable"}

@@ -4,6 +4,8 @@ import io
 import json
 import logging
 import shutil
+import threading
+import time
 from collections import namedtuple
 from unittest import mock
 
@@ -38,7 +40,8 @@ def test_readyz_is_503_when_the_database_disk_is_full(client):
     full = Usage(10**9, 10**9 - 1024, 1024)
     with mock.patch.object(shutil, "disk_usage", return_value=full):
         if database.vendor == "sqlite":
-            with mock.patch.object(database, "is_in_memory_db", return_value=False):
+            # The probe runs in a thread of its own, with its own connection: patch every connection.
+            with mock.patch.object(type(database), "is_in_memory_db", return_value=False):
                 response = client.get(reverse("advisor:readyz"))
             assert response.status_code == 503
             assert response.json() == {"status": "unavailable", "database": "read-only"}
@@ -132,3 +135,47 @@ def test_gunicorn_keeps_no_control_socket_in_the_home_directory(monkeypatch):
     monkeypatch.setenv("GUNICORN_CONTROL_SOCKET", "var/gunicorn.ctl")
     settings = runpy.run_path(str(config))
     assert settings["control_socket"] == "var/gunicorn.ctl" and "control_socket_disable" not in settings
+
+
+@pytest.mark.django_db
+def test_readyz_answers_503_on_time_when_the_database_hangs(client, settings):
+    from django.db import connections
+
+    settings.ADVISOR_READYZ_TIMEOUT = 0.3
+    release = threading.Event()
+
+    def hang(*args, **kwargs):
+        release.wait(5)
+        raise OSError("gave up")
+
+    try:
+        with mock.patch.object(type(connections["default"]), "cursor", side_effect=hang):
+            started = time.monotonic()
+            first = client.get(reverse("advisor:readyz"))
+            assert time.monotonic() - started < 1.5
+            # While that check still hangs, the next probe does not queue behind it.
+            second = client.get(reverse("advisor:readyz"))
+            assert time.monotonic() - started < 1.5
+    finally:
+        release.set()
+    for response in (first, second):
+        assert response.status_code == 503
+        assert response.json() == {"status": "unavailable", "database": "not answering"}
+
+
+@pytest.mark.django_db
+def test_an_unreachable_database_gives_the_friendly_503_page(client):
+    from django.db import OperationalError, connections
+
+    with mock.patch.object(type(connections["default"]), "cursor", side_effect=OperationalError("timeout expired")):
+        page = client.get(reverse("advisor:model-list"))
+        api = client.post(
+            reverse("api:recommendations"), {"answers": complete_answers()}, content_type="application/json"
+        )
+    assert page.status_code == 503
+    assert page["Retry-After"] == "30"
+    assert "cannot reach its database" in page.content.decode()
+    assert "timeout expired" not in page.content.decode()
+    assert api.status_code == 503
+    assert api["Content-Type"] == "application/json"
+    assert "timeout expired" not in api.content.decode()

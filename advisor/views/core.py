@@ -1,4 +1,6 @@
+import concurrent.futures
 import shutil
+import threading
 from pathlib import Path
 
 from django.conf import settings
@@ -36,21 +38,41 @@ def healthz(request):
 @never_cache
 @require_safe
 def readyz(request):
-    """The database answers and can take writes; 503 otherwise.
+    """The database answers and can take writes, within ADVISOR_READYZ_TIMEOUT seconds; 503 otherwise.
 
     A SQLite database cannot take writes when its disk is (nearly) full; a PostgreSQL server
-    cannot while it is a read-only standby.
+    cannot while it is a read-only standby. A database that hangs (a paused server, a network
+    that drops packets) makes the probe answer 503 on time instead of hanging with it: the check
+    runs in a thread of its own, and only one at a time, so hung checks never pile up.
     """
+    if not _probe_lock.acquire(blocking=False):
+        return JsonResponse({"status": "unavailable", "database": "not answering"}, status=503)
+    future = _probe_pool.submit(_database_state)
+    future.add_done_callback(lambda _future: _probe_lock.release())
+    try:
+        state = future.result(timeout=settings.ADVISOR_READYZ_TIMEOUT)
+    except concurrent.futures.TimeoutError:
+        state = "not answering"
+    if state != "ok":
+        return JsonResponse({"status": "unavailable", "database": state}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+_probe_pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="readyz")
+_probe_lock = threading.Lock()
+
+
+def _database_state():
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
             writable = _writable(cursor)
     except Exception:  # noqa: BLE001 - any database failure means "not ready"
-        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
-    if not writable:
-        return JsonResponse({"status": "unavailable", "database": "read-only"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+        return "unreachable"
+    finally:
+        connection.close()  # this thread's own connection
+    return "ok" if writable else "read-only"
 
 
 def _writable(cursor):
@@ -78,6 +100,13 @@ def page_not_found(request, exception):
 
 def server_error(request):
     return render(request, "500.html", status=500)
+
+
+def database_unavailable(request):
+    """The friendly 503 page when the database cannot be reached; the visitor may retry shortly."""
+    response = render(request, "503.html", status=503)
+    response["Retry-After"] = "30"
+    return response
 
 
 def bad_request(request, exception):
