@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
 from advisor import catalogue, models, scoring, services, vocab
 from advisor.forms import AudiencePresetForm
@@ -191,7 +192,7 @@ class LicenceSourceInline(SourceInline):
 
 
 @admin.register(models.Provider)
-class ProviderAdmin(admin.ModelAdmin):
+class ProviderAdmin(SimpleHistoryAdmin):
     list_display = ["name", "country", "website", "model_count"]
     search_fields = ["name", "country"]
     prepopulated_fields = {"slug": ["name"]}
@@ -206,7 +207,7 @@ class ProviderAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Licence)
-class LicenceAdmin(admin.ModelAdmin):
+class LicenceAdmin(SimpleHistoryAdmin):
     form = LicenceForm
     list_display = ["name", "spdx_id", "category", "commercial_use", "osi_approved", "threshold_summary", "updated_at"]
     list_filter = ["category", "commercial_use", "osi_approved", "hosting_barred", "acceptable_use_policy"]
@@ -257,6 +258,14 @@ class LicenceAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         report_recomputed(self, request, services.licence_scores_recompute(licence=form.instance))
 
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """Revert to an earlier version; the computed scores of its models then follow the restored terms."""
+        response = super().history_form_view(request, object_id, version_id, extra_context)
+        if request.method == "POST" and response.status_code == 302:
+            licence = models.Licence.objects.get(pk=object_id)
+            report_recomputed(self, request, services.licence_scores_recompute(licence=licence))
+        return response
+
     @admin.display(description=_("thresholds"))
     def threshold_summary(self, obj):
         if obj.thresholds is None:
@@ -286,7 +295,7 @@ def report_recomputed(model_admin, request, count):
 
 
 @admin.register(models.AIModel)
-class AIModelAdmin(admin.ModelAdmin):
+class AIModelAdmin(SimpleHistoryAdmin):
     form = AIModelForm
     list_display = [
         "name",
@@ -339,6 +348,14 @@ class AIModelAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)  # inline scores first, then the computed ones
         report_recomputed(self, request, services.scores_recompute(ai_model=form.instance))
 
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """Revert to an earlier version; the computed scores then follow the restored facts."""
+        response = super().history_form_view(request, object_id, version_id, extra_context)
+        if request.method == "POST" and response.status_code == 302:
+            ai_model = models.AIModel.objects.get(pk=object_id)
+            report_recomputed(self, request, services.scores_recompute(ai_model=ai_model))
+        return response
+
     @admin.display(description=_("review current"), boolean=True)
     def review_is_current(self, obj):
         return not obj.review_is_stale
@@ -372,7 +389,7 @@ class AIModelAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Criterion)
-class CriterionAdmin(admin.ModelAdmin):
+class CriterionAdmin(SimpleHistoryAdmin):
     list_display = ["name", "position", "from_article", "summary"]
     list_editable = ["position"]
     list_filter = ["from_article"]
@@ -382,7 +399,7 @@ class CriterionAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Score)
-class ScoreAdmin(admin.ModelAdmin):
+class ScoreAdmin(SimpleHistoryAdmin):
     list_display = ["ai_model", "criterion", "value", "is_override", "rationale"]
     list_filter = ["criterion", "is_override", "ai_model__access"]
     list_select_related = ["ai_model", "criterion"]
@@ -392,7 +409,7 @@ class ScoreAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(SimpleHistoryAdmin):
     list_display = ["title", "ai_model", "licence", "as_of", "confidence"]
     list_filter = ["confidence"]
     list_select_related = ["ai_model", "licence"]
@@ -430,14 +447,14 @@ class InaccuracyReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.GpuPrice)
-class GpuPriceAdmin(admin.ModelAdmin):
+class GpuPriceAdmin(SimpleHistoryAdmin):
     list_display = ["name", "memory_gb", "hourly_usd", "as_of", "source_url"]
     search_fields = ["name"]
     readonly_fields = ["created_at", "updated_at"]
 
 
 @admin.register(models.AudiencePreset)
-class AudiencePresetAdmin(admin.ModelAdmin):
+class AudiencePresetAdmin(SimpleHistoryAdmin):
     form = AudiencePresetForm
     list_display = ["name", "slug", "position", "updated_at"]
     prepopulated_fields = {"slug": ["name"]}

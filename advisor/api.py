@@ -181,6 +181,6 @@ def create_recommendation(request, payload: schemas.RecommendationIn, response: 
     if not ratelimit.submission_allowed(request):
         response["Retry-After"] = str(ratelimit.retry_after())
         return Status(429, error(_("Too many submissions from your address. Wait a minute, then try again.")))
-    recommendation = services.recommendation_create(answers=answers)
+    recommendation = services.recommendation_create(answers=answers, whole=True)
     response["Location"] = request.build_absolute_uri(recommendation.get_absolute_url())
     return Status(201, result_json(request, recommendation))

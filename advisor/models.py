@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from advisor import vocab
 from advisor.richtext import render_markdown
@@ -137,6 +138,8 @@ class Provider(TimeStamped):
     )
     website = models.URLField(_("website"), blank=True)
 
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("provider")
@@ -248,6 +251,8 @@ class Licence(TimeStamped):
         _("notable clauses"), blank=True, help_text=_("One clause per line, in plain words.")
     )
     url = models.URLField(_("licence text URL"), max_length=300, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["name"]
@@ -392,6 +397,8 @@ class AIModel(TimeStamped):
 
     objects = AIModelQuerySet.as_manager()
 
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("AI model")
@@ -482,6 +489,8 @@ class Criterion(TimeStamped):
     closed_view_html = models.TextField(editable=False, blank=True)
     scoring_rule_html = models.TextField(editable=False, blank=True)
 
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
     class Meta:
         ordering = ["position", "name"]
         verbose_name = _("criterion")
@@ -529,6 +538,8 @@ class Score(TimeStamped):
     )
     override_reason = models.CharField(_("override reason"), max_length=300, blank=True)
 
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
     class Meta:
         ordering = ["criterion__position", "criterion__name"]
         verbose_name = _("score")
@@ -565,6 +576,8 @@ class Source(TimeStamped):
     confidence = models.CharField(
         _("confidence"), max_length=10, choices=vocab.Confidence, default=vocab.Confidence.MEDIUM
     )
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["-as_of", "title"]
@@ -653,6 +666,8 @@ class GpuPrice(TimeStamped):
     source_url = models.URLField(_("source"), max_length=300, help_text=_("The price list this comes from."))
     as_of = models.CharField(_("as of"), max_length=10, validators=[as_of_validator])
 
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
     class Meta:
         ordering = ["memory_gb", "hourly_usd"]
         verbose_name = _("GPU price")
@@ -673,6 +688,8 @@ class AudiencePreset(TimeStamped):
         blank=True,
         help_text=_("Answers the questionnaire starts from; visitors can change every one."),
     )
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["position", "name"]

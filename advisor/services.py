@@ -111,6 +111,7 @@ def recommendation_create(
     answers: dict,
     previous: models.Recommendation | None = None,
     preset: models.AudiencePreset | None = None,
+    whole: bool = False,
 ) -> models.Recommendation:
     """Run the engine on today's catalogue and save the result as a new permalink.
 
@@ -119,13 +120,15 @@ def recommendation_create(
     computed on and stores the answers, plus what the engine cannot re-derive:
     with ``previous``, how its ranking differs from that earlier result (a
     re-evaluation); with ``preset``, which answers came from that audience
-    preset. A digest of the engine's output lets every later rendering prove
-    it says the same. Bad answers raise ``engine.InvalidAnswers`` before
+    preset. A digest of the engine's decisions lets every later rendering
+    prove it says the same. The "what would change" re-runs are left to the
+    first rendering unless ``whole`` asks for the whole result now (the API
+    answers with it). Bad answers raise ``engine.InvalidAnswers`` before
     anything is saved.
     """
     fingerprint, version = catalogue.current_version()
     prepared = _prepared_for(fingerprint, timezone.localdate(), lambda: catalogue.catalogue_load()[1])
-    output = engine.recommend(answers, prepared).as_json()
+    output = engine.recommend(answers, prepared, what_if=whole).as_json()
     stored = {"digest": _digest(output)}
     if preset is not None:
         stored["from_preset"] = preset_record(preset, output["answers"])
@@ -140,13 +143,32 @@ def recommendation_create(
             catalogue_fingerprint=fingerprint,
             engine_version=engine.VERSION,
         )
-    output.update({key: value for key, value in stored.items() if key != "digest"})
-    recommendation._whole_result = output  # what the API answers at once, without a second engine run
+    if whole:
+        output.update({key: value for key, value in stored.items() if key != "digest"})
+        recommendation._whole_result = output  # what the API answers at once, without a second engine run
     return recommendation
 
 
 def _digest(output):
-    encoded = json.dumps(output, sort_keys=True, separators=(",", ":")).encode()
+    """A SHA-256 of what the engine decided: verdict, picks, ranking, exclusions and their rules.
+
+    The wording of reasons and the "what would change" re-runs are left out: the first may be
+    improved without changing a decision, the second is derived from the same inputs.
+    """
+    verdict = output["verdict"]
+    decisions = {
+        "engine_version": output["engine_version"],
+        "today": output["today"],
+        "answers": output["answers"],
+        "verdict": [verdict["kind"], verdict["confidence"], verdict["margin"], verdict["pattern"]],
+        "picks": [[pick["role"], pick["slug"], pick["score"], pick["tier"]] for pick in output["picks"]],
+        "ranking": [[entry["slug"], entry["score"], entry["rank"]] for entry in output["ranking"]],
+        "also_eligible": [[entry["slug"], entry["score"]] for entry in output["also_eligible"]],
+        "below_bar": [entry["slug"] for entry in output["below_bar"]],
+        "excluded": [[entry["slug"], [reason["rule"] for reason in entry["reasons"]]] for entry in output["excluded"]],
+        "counts": output["counts"],
+    }
+    encoded = json.dumps(decisions, sort_keys=True, separators=(",", ":")).encode()
     return hashlib.sha256(encoded).hexdigest()
 
 

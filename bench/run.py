@@ -61,7 +61,7 @@ TARGETS = {
     "static file (WhiteNoise)": ("main", None),
     "result permalink": ("main", 3),
     "questionnaire GET": ("main", 6),
-    "questionnaire POST": ("main", 15),
+    "questionnaire POST": ("main", 10),
     "compare page (4 models)": ("main", 6),
     "minimal view (/healthz) [list server]": ("list", None),
     "static file (WhiteNoise) [list server]": ("list", None),
@@ -385,7 +385,7 @@ def report(results, args):
     print()
     print(
         f"Benchmark: {args.rounds} interleaved round(s) of {args.duration} s per target, wrk -t{args.threads} "
-        f"-c{args.connections}, gunicorn {args.workers} sync workers, production settings, file SQLite"
+        f"-c{args.connections}, gunicorn {args.workers} threaded workers, production settings, file SQLite"
     )
     header = (
         f"| {'target':40} | {'models':>6} | {'req/s':>7} | {'p50 ms':>7} | {'p99 ms':>7} | {'errors':>6} "

@@ -12,6 +12,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 # Rate-limit counters are transient; the catalogue fingerprint is recomputed
 # from the restored catalogue.
 EXCLUDED = ("advisor.SubmissionCounter", "advisor.CatalogueState")
+# The change history names editor accounts, which a backup does not hold; PostgreSQL's own
+# backups (docs/deploy.md) keep it with the accounts.
 COMPRESSORS = {"": open, ".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
 # JSON Lines (one row per line) is read and written a row at a time, so memory stays flat whatever
 # the number of results; a plain JSON array (the older format) is still read, but whole.
@@ -22,7 +24,11 @@ FORMATS = tuple(OPENERS)
 
 
 def backed_up_models():
-    return [model for model in apps.get_app_config("advisor").get_models() if model._meta.label not in EXCLUDED]
+    return [
+        model
+        for model in apps.get_app_config("advisor").get_models()
+        if model._meta.label not in EXCLUDED and not model.__name__.startswith("Historical")
+    ]
 
 
 def has_backup_name(path):
