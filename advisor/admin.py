@@ -1,8 +1,11 @@
 import json
 
 from django import forms
-from django.contrib import admin
-from django.db.models import Count
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.db import transaction
+from django.db.models import Count, F
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -93,7 +96,7 @@ class ReviewStaleFilter(admin.SimpleListFilter):
     parameter_name = "review"
 
     def lookups(self, request, model_admin):
-        return [("stale", _("Not reviewed in 180 days")), ("fresh", _("Reviewed in 180 days"))]
+        return [("stale", _("Not verified in 180 days")), ("fresh", _("Verified in 180 days"))]
 
     def queryset(self, request, queryset):
         cutoff = timezone.localdate() - models.REVIEW_STALE_AFTER
@@ -102,6 +105,64 @@ class ReviewStaleFilter(admin.SimpleListFilter):
         if self.value() == "fresh":
             return queryset.filter(last_reviewed__gte=cutoff)
         return queryset
+
+
+class MarkVerifiedForm(forms.Form):
+    """What an editor checked when marking entries verified: a source is required."""
+
+    source_url = forms.URLField(
+        label=_("Source checked"), max_length=300, assume_scheme="https", help_text=_("The page or file you read.")
+    )
+    title = forms.CharField(
+        label=_("What was read"), max_length=600, help_text=_("For example “model card, revision of 2026-11-30”.")
+    )
+    confidence = forms.ChoiceField(label=_("Confidence"), choices=vocab.Confidence, initial=vocab.Confidence.HIGH)
+
+
+class VerifiedActionMixin:
+    """The "mark verified" action: a source is recorded for each entry and its facts dated today."""
+
+    source_owner = None  # the Source field pointing at this admin's model
+
+    def get_ordering(self, request):
+        """The review queue (not verified in 180 days) lists the oldest first, never-verified ones before all."""
+        if request.GET.get(ReviewStaleFilter.parameter_name) == "stale" and "o" not in request.GET:
+            return [F("last_reviewed").asc(nulls_first=True), "name"]
+        return super().get_ordering(request)
+
+    @admin.action(description=_("Mark selected as verified against a source…"), permissions=["change"])
+    def mark_verified(self, request, queryset):
+        form = MarkVerifiedForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            today = timezone.localdate()
+            with transaction.atomic():
+                count = 0
+                for entry in queryset:
+                    models.Source.objects.create(
+                        **{self.source_owner: entry},
+                        url=form.cleaned_data["source_url"],
+                        title=form.cleaned_data["title"],
+                        as_of=today.isoformat(),
+                        confidence=form.cleaned_data["confidence"],
+                    )
+                    entry.last_reviewed = today
+                    entry.save(update_fields=["last_reviewed", "updated_at"])
+                    count += 1
+            self.message_user(
+                request,
+                ngettext("%(count)d entry marked verified today.", "%(count)d entries marked verified today.", count)
+                % {"count": count},
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Mark as verified against a source"),
+            "opts": self.model._meta,
+            "queryset": queryset,
+            "form": form,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/advisor/mark_verified.html", context)
 
 
 class ScoreInlineForm(forms.ModelForm):
@@ -207,16 +268,33 @@ class ProviderAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(models.Licence)
-class LicenceAdmin(SimpleHistoryAdmin):
+class LicenceAdmin(VerifiedActionMixin, SimpleHistoryAdmin):
     form = LicenceForm
-    list_display = ["name", "spdx_id", "category", "commercial_use", "osi_approved", "threshold_summary", "updated_at"]
-    list_filter = ["category", "commercial_use", "osi_approved", "hosting_barred", "acceptable_use_policy"]
+    list_display = [
+        "name",
+        "spdx_id",
+        "category",
+        "commercial_use",
+        "osi_approved",
+        "threshold_summary",
+        "last_reviewed",
+    ]
+    list_filter = [
+        "category",
+        "commercial_use",
+        "osi_approved",
+        "hosting_barred",
+        "acceptable_use_policy",
+        ReviewStaleFilter,
+    ]
+    actions = ["mark_verified"]
+    source_owner = "licence"
     search_fields = ["name", "spdx_id", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["created_at", "updated_at"]
     inlines = [LicenceSourceInline]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "spdx_id", "category", "osi_approved", "url"]}),
+        (None, {"fields": ["name", "slug", "spdx_id", "category", "osi_approved", "url", "last_reviewed"]}),
         (
             _("What it allows"),
             {
@@ -295,7 +373,7 @@ def report_recomputed(model_admin, request, count):
 
 
 @admin.register(models.AIModel)
-class AIModelAdmin(SimpleHistoryAdmin):
+class AIModelAdmin(VerifiedActionMixin, SimpleHistoryAdmin):
     form = AIModelForm
     list_display = [
         "name",
@@ -314,7 +392,8 @@ class AIModelAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["provider", "licence"]
     readonly_fields = ["created_at", "updated_at"]
     date_hierarchy = "release_date"
-    actions = ["mark_reviewed_today", "publish", "unpublish"]
+    actions = ["mark_verified", "publish", "unpublish"]
+    source_owner = "ai_model"
     inlines = [ScoreInline, ModelSourceInline]
     fieldsets = [
         (None, {"fields": ["name", "slug", "provider", "licence", "status", "last_reviewed"]}),
@@ -360,15 +439,6 @@ class AIModelAdmin(SimpleHistoryAdmin):
     def review_is_current(self, obj):
         return not obj.review_is_stale
 
-    @admin.action(description=_("Mark selected models as reviewed today"))
-    def mark_reviewed_today(self, request, queryset):
-        count = 0
-        for ai_model in queryset:
-            ai_model.last_reviewed = timezone.localdate()
-            ai_model.save(update_fields=["last_reviewed", "updated_at"])
-            count += 1
-        self.message_user(request, ngettext("%d model marked reviewed.", "%d models marked reviewed.", count) % count)
-
     def _set_status(self, request, queryset, status):
         count = 0
         for ai_model in queryset.exclude(status=status):
@@ -379,7 +449,19 @@ class AIModelAdmin(SimpleHistoryAdmin):
 
     @admin.action(description=_("Publish selected models"))
     def publish(self, request, queryset):
-        count = self._set_status(request, queryset, vocab.EditorialStatus.PUBLISHED)
+        unrated = [
+            m for m in queryset.exclude(status=vocab.EditorialStatus.PUBLISHED) if m.unrated_editorial_criteria()
+        ]
+        if unrated:
+            self.message_user(
+                request,
+                _("Not published, no editor has rated their capability with a rationale yet: %(names)s.")
+                % {"names": ", ".join(m.name for m in unrated)},
+                level=messages.WARNING,
+            )
+        count = self._set_status(
+            request, queryset.exclude(pk__in=[m.pk for m in unrated]), vocab.EditorialStatus.PUBLISHED
+        )
         self.message_user(request, ngettext("%d model published.", "%d models published.", count) % count)
 
     @admin.action(description=_("Unpublish selected models (back to draft)"))

@@ -509,8 +509,8 @@ def model_facts(ai_model, lifecycle_state, today):
             fine_tuning_end(model_fine_tuning_until(ai_model)[0], today) or _gettext("No end date announced"),
         ),
         (
-            _gettext("Last reviewed"),
-            formats.date_format(ai_model.last_reviewed) if ai_model.last_reviewed else _gettext("Never"),
+            _gettext("Facts last verified"),
+            formats.date_format(ai_model.last_reviewed, "F Y") if ai_model.last_reviewed else _gettext("Never"),
         ),
     ]
 

@@ -122,6 +122,29 @@ def use_restriction_problems(restrictions):
     return problems
 
 
+class Reviewed(models.Model):
+    """An entry whose facts an editor verifies against its sources now and then."""
+
+    last_reviewed = models.DateField(
+        _("facts last verified"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When its facts were last checked against a source: the source's date on import, today when an "
+            "editor marks it verified."
+        ),
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def review_is_stale(self):
+        if self.last_reviewed is None:
+            return True
+        return timezone.localdate() - self.last_reviewed > REVIEW_STALE_AFTER
+
+
 class TimeStamped(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -149,7 +172,7 @@ class Provider(TimeStamped):
         return self.name
 
 
-class Licence(TimeStamped):
+class Licence(Reviewed, TimeStamped):
     """One row per licence *version*: the Llama 3.1 and Llama 4 terms differ."""
 
     slug = models.CharField(_("slug"), max_length=100, unique=True, validators=[slug_validator])
@@ -296,7 +319,7 @@ class AIModelQuerySet(models.QuerySet):
         return self.filter(status=vocab.EditorialStatus.PUBLISHED)
 
 
-class AIModel(TimeStamped):
+class AIModel(Reviewed, TimeStamped):
     name = models.CharField(_("name"), max_length=200)
     slug = models.CharField(_("slug"), max_length=100, unique=True, validators=[slug_validator])
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="models", verbose_name=_("provider"))
@@ -393,8 +416,6 @@ class AIModel(TimeStamped):
         default=vocab.EditorialStatus.DRAFT,
         help_text=_("Only published models are shown and recommended."),
     )
-    last_reviewed = models.DateField(_("last reviewed"), null=True, blank=True)
-
     objects = AIModelQuerySet.as_manager()
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -431,6 +452,31 @@ class AIModel(TimeStamped):
             self.release_date = self.release_date.replace(day=1)
         if self.replacement and self.replacement == self.slug:
             raise ValidationError({"replacement": _("A model cannot replace itself.")})
+        if self.status == vocab.EditorialStatus.PUBLISHED and self.unrated_editorial_criteria():
+            raise ValidationError(
+                {
+                    "status": _(
+                        "Publish it once an editor has rated its %(criteria)s with a rationale: save it as a "
+                        "draft, give the score and its reason under Scores, save, then publish."
+                    )
+                    % {"criteria": ", ".join(self.unrated_editorial_criteria())}
+                }
+            )
+
+    def unrated_editorial_criteria(self):
+        """Names of the editorial criteria (capability) no editor has rated for this model yet."""
+        from advisor import scoring
+
+        rated = set()
+        if self.pk:
+            rated = set(
+                self.scores.filter(criterion__slug__in=scoring.EDITORIAL)
+                .exclude(rationale=scoring.PLACEHOLDER_RATIONALE)
+                .exclude(rationale="")
+                .values_list("criterion__slug", flat=True)
+            )
+        names = dict(Criterion.objects.filter(slug__in=scoring.EDITORIAL).values_list("slug", "name"))
+        return [str(names.get(slug, slug)) for slug in scoring.EDITORIAL if slug not in rated]
 
     @property
     def release_label(self):
@@ -457,12 +503,6 @@ class AIModel(TimeStamped):
     @property
     def is_published(self):
         return self.status == vocab.EditorialStatus.PUBLISHED
-
-    @property
-    def review_is_stale(self):
-        if self.last_reviewed is None:
-            return True
-        return timezone.localdate() - self.last_reviewed > REVIEW_STALE_AFTER
 
 
 class Criterion(TimeStamped):

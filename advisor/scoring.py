@@ -85,6 +85,10 @@ CRITERIA = (
     "lock-in",
 )
 EDITORIAL = ("capability",)
+# The rationale of the middle score that stands in for an editorial score nobody gave yet.
+PLACEHOLDER_RATIONALE = (
+    "Not rated by an editor yet: a middle score stands in until an editor rates it from the model's facts."
+)
 COMPUTED = tuple(slug for slug in CRITERIA if slug not in EDITORIAL)
 
 # Vocabulary values (advisor.vocab), repeated as plain strings to keep this module pure.

@@ -18,9 +18,7 @@ logger = logging.getLogger(__name__)
 
 # -- Computed scores -------------------------------------------------------------
 
-PLACEHOLDER_RATIONALE = (
-    "Not rated by an editor yet: a middle score stands in until an editor rates it from the model's facts."
-)
+PLACEHOLDER_RATIONALE = scoring.PLACEHOLDER_RATIONALE
 
 
 def scores_recompute(*, ai_model: models.AIModel) -> int:

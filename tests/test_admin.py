@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from advisor import models
 
@@ -196,13 +197,70 @@ def test_an_editor_publishes_and_unpublishes_from_the_list(editor_client, three_
     assert draft.name not in Client().get(reverse("advisor:model-list")).text  # gone for visitors
 
 
-def test_an_editor_marks_models_reviewed_and_the_review_filter_follows(editor_client, three_models):
+def test_a_model_whose_capability_nobody_rated_is_not_published(editor_client, three_models):
+    from django.core.exceptions import ValidationError
+
+    from advisor import scoring
+
+    draft = three_models[1]
+    draft.scores.filter(criterion__slug="capability").update(rationale=scoring.PLACEHOLDER_RATIONALE, value=5)
+    response = changelist_action(editor_client, "publish", [draft])
+    assert "Not published, no editor has rated their capability with a rationale yet: " + draft.name in response.text
+    assert "0 models published." in response.text
+    assert models.AIModel.objects.get(pk=draft.pk).status == "draft"
+    draft.status = "published"
+    with pytest.raises(ValidationError, match="rated its Capability with a rationale"):
+        draft.full_clean()
+    # Once rated, it publishes.
+    draft.scores.filter(criterion__slug="capability").update(rationale="Strong on the benchmarks its card cites.")
+    assert "1 model published." in changelist_action(editor_client, "publish", [draft]).text
+
+
+def test_an_editor_marks_models_verified_against_a_source_and_the_review_filter_follows(editor_client, three_models):
     changelist = reverse("admin:advisor_aimodel_changelist")
     stale = editor_client.get(changelist, {"review": "stale"}).text
     assert three_models[0].name in stale and three_models[1].name in stale and three_models[2].name not in stale
 
-    response = changelist_action(editor_client, "mark_reviewed_today", three_models[:2])
-    assert "2 models marked reviewed." in response.text
+    chosen = {"action": "mark_verified", "_selected_action": [m.pk for m in three_models[:2]]}
+    asked = editor_client.post(changelist, chosen)
+    assert asked.status_code == 200
+    assert "Source checked" in asked.text and three_models[0].name in asked.text
+    # A source is required: without one nothing is marked.
+    refused = editor_client.post(changelist, {**chosen, "apply": "1", "title": "Model card"})
+    assert "This field is required." in refused.text
+    assert editor_client.get(changelist, {"review": "stale"}).text.count("field-name") == 2
+
+    done = editor_client.post(
+        changelist,
+        {
+            **chosen,
+            "apply": "1",
+            "source_url": "https://example.org/checked",
+            "title": "Model card",
+            "confidence": "high",
+        },
+        follow=True,
+    )
+    assert "2 entries marked verified today." in done.text
     assert "0 AI models" in editor_client.get(changelist, {"review": "stale"}).text
     fresh = editor_client.get(changelist, {"review": "fresh"}).text
     assert all(m.name in fresh for m in three_models)
+    recorded = models.Source.objects.filter(url="https://example.org/checked")
+    assert sorted(recorded.values_list("ai_model", flat=True)) == sorted(m.pk for m in three_models[:2])
+    assert {source.as_of for source in recorded} == {timezone.localdate().isoformat()}
+    page = Client().get(reverse("advisor:model-detail", args=[three_models[0].slug])).text
+    assert f"Facts last verified {timezone.localdate():%B %Y}" in page
+    assert "Review overdue" not in page
+
+
+def test_the_admin_index_counts_the_review_queue_and_links_it_oldest_first(editor_client, three_models):
+    import datetime
+
+    models.AIModel.objects.filter(pk=three_models[2].pk).update(last_reviewed=datetime.date(2024, 6, 1))
+    index = editor_client.get(reverse("admin:index")).text
+    assert "Review queue" in index
+    queue = index[index.index("Review queue") :]
+    assert '?review=stale">3</a>' in queue  # all three models are overdue
+    stale = editor_client.get(reverse("admin:advisor_aimodel_changelist"), {"review": "stale"}).text
+    never, oldest, older = three_models[1], three_models[0], three_models[2]  # None, 2020, 2024
+    assert stale.index(never.name) < stale.index(oldest.name) < stale.index(older.name)

@@ -48,7 +48,18 @@ def test_every_published_model_is_complete(seeded):
         assert set(scores) == criteria, ai_model.slug
         assert all(score.rationale.strip() for score in scores.values()), ai_model.slug
         assert ai_model.sources.exists(), ai_model.slug
-        assert ai_model.last_reviewed == datetime.date(2026, 11, 27)
+        # Verified when its source was read, not when the fixture was built.
+        (source,) = ai_model.sources.all()
+        assert ai_model.last_reviewed.isoformat().startswith(source.as_of), ai_model.slug
+
+
+def test_the_fixture_dates_each_entry_by_its_own_source_so_old_ones_show_as_overdue(seeded):
+    stale = [m.slug for m in models.AIModel.objects.published() if m.review_is_stale]
+    assert "bloom-176b" in stale  # its facts come from 2022
+    assert 0 < len(stale) < models.AIModel.objects.published().count()
+    licences = models.Licence.objects.all()
+    assert all(licence.last_reviewed for licence in licences)
+    assert any(licence.review_is_stale for licence in licences)
 
 
 def test_every_licence_and_criterion_is_documented(seeded):

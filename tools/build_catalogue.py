@@ -221,6 +221,12 @@ def price(value):
     return None if value is None else str(Decimal(str(value)))
 
 
+def as_of_day(as_of):
+    """The first day the reference's ``as_of`` covers (a month-only date is never made fresher)."""
+    parts = [*str(as_of).split("-"), "01", "01"]
+    return "-".join(parts[:3])
+
+
 def licence_fields(entry):
     fields = {
         "slug": entry["id"],
@@ -248,6 +254,7 @@ def licence_fields(entry):
         "obligations": "\n".join(entry.get("conditions") or []),
         "notable_clauses": "\n".join(entry.get("notable_clauses") or []),
         "url": entry.get("url") or "",
+        "last_reviewed": as_of_day(entry["as_of"]),
     }
     fields.update(LICENCE_FACTS.get(entry["id"], {}))
     return fields
@@ -286,14 +293,16 @@ def model_fields(entry):
         "replacement": replacement,
         "lifecycle_source": lifecycle_source,
         "status": "published",
-        "last_reviewed": AUDITED,
+        "last_reviewed": as_of_day(entry["as_of"]),
     }
 
 
 def scoring_facts(fields, licence, provider):
     """The same plain data ``catalogue_snapshot()`` gives the engine, minus scores."""
     licence_data = {
-        key: value for key, value in licence.items() if key not in {"notable_clauses", "fine_tuning_until_source"}
+        key: value
+        for key, value in licence.items()
+        if key not in {"notable_clauses", "fine_tuning_until_source", "last_reviewed"}
     }
     licence_data["obligations"] = [line for line in licence["obligations"].splitlines() if line.strip()]
     left_out = {

@@ -1,0 +1,34 @@
+"""The editors' review queue on the admin index: what is overdue for verification, and how sure it is."""
+
+from django import template
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from advisor import models, vocab
+
+register = template.Library()
+
+
+@register.inclusion_tag("admin/advisor/review_queue.html")
+def review_queue():
+    cutoff = timezone.localdate() - models.REVIEW_STALE_AFTER
+    overdue = Q(last_reviewed__lt=cutoff) | Q(last_reviewed__isnull=True)
+    low = vocab.Confidence.LOW
+    return {
+        "rows": [
+            {
+                "label": models.AIModel._meta.verbose_name_plural,
+                "overdue": models.AIModel.objects.filter(overdue).count(),
+                "overdue_url": reverse("admin:advisor_aimodel_changelist") + "?review=stale",
+                "low": models.AIModel.objects.filter(sources__confidence=low).distinct().count(),
+            },
+            {
+                "label": models.Licence._meta.verbose_name_plural,
+                "overdue": models.Licence.objects.filter(overdue).count(),
+                "overdue_url": reverse("admin:advisor_licence_changelist") + "?review=stale",
+                "low": models.Licence.objects.filter(sources__confidence=low).distinct().count(),
+            },
+        ],
+        "low_url": reverse("admin:advisor_source_changelist") + f"?confidence__exact={low}",
+    }
