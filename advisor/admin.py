@@ -1,3 +1,5 @@
+import csv
+import io
 import json
 
 from django import forms
@@ -5,6 +7,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db import transaction
 from django.db.models import Count, F
+from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from advisor import catalogue, models, scoring, services, vocab
+from advisor import brief, catalogue, models, scoring, services, vocab
 from advisor.forms import AudiencePresetForm
 
 admin.site.site_header = _("Model Strategy Advisor · editors")
@@ -105,6 +108,20 @@ class ReviewStaleFilter(admin.SimpleListFilter):
         if self.value() == "fresh":
             return queryset.filter(last_reviewed__gte=cutoff)
         return queryset
+
+
+@admin.action(description=_("Export selected as CSV"))
+def export_csv(modeladmin, request, queryset):
+    """The selected rows as CSV (``csv_fields`` of the admin), one query, spreadsheet-safe cells."""
+    output = io.StringIO()
+    writer = csv.writer(output)
+    writer.writerow(modeladmin.csv_fields)
+    for row in queryset.order_by("pk").values_list(*modeladmin.csv_fields):
+        writer.writerow([brief.csv_safe(str(value)) if value is not None else "" for value in row])
+    response = HttpResponse(output.getvalue(), content_type="text/csv; charset=utf-8")
+    filename = f"{modeladmin.model._meta.model_name}-{timezone.localdate().isoformat()}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 class MarkVerifiedForm(forms.Form):
@@ -392,8 +409,22 @@ class AIModelAdmin(VerifiedActionMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["provider", "licence"]
     readonly_fields = ["created_at", "updated_at"]
     date_hierarchy = "release_date"
-    actions = ["mark_verified", "publish", "unpublish"]
+    actions = ["mark_verified", "publish", "unpublish", export_csv]
     source_owner = "ai_model"
+    csv_fields = [
+        "slug",
+        "name",
+        "provider__name",
+        "licence__slug",
+        "access",
+        "status",
+        "release_date",
+        "parameters",
+        "context_window",
+        "lifecycle",
+        "shutdown_date",
+        "last_reviewed",
+    ]
     inlines = [ScoreInline, ModelSourceInline]
     fieldsets = [
         (None, {"fields": ["name", "slug", "provider", "licence", "status", "last_reviewed"]}),
@@ -483,6 +514,8 @@ class CriterionAdmin(SimpleHistoryAdmin):
 @admin.register(models.Score)
 class ScoreAdmin(SimpleHistoryAdmin):
     list_display = ["ai_model", "criterion", "value", "is_override", "rationale"]
+    actions = [export_csv]
+    csv_fields = ["ai_model__slug", "criterion__slug", "value", "is_override", "override_reason", "rationale"]
     list_filter = ["criterion", "is_override", "ai_model__access"]
     list_select_related = ["ai_model", "criterion"]
     search_fields = ["ai_model__name", "rationale"]

@@ -262,7 +262,7 @@ def ranking_csv(result):
             [
                 entry["rank"],
                 entry["tier"],
-                _csv_safe(entry["name"]),
+                csv_safe(entry["name"]),
                 entry["slug"],
                 entry["access"],
                 entry["score"],
@@ -272,6 +272,6 @@ def ranking_csv(result):
     return output.getvalue()
 
 
-def _csv_safe(text):
+def csv_safe(text):
     """No cell starts like a spreadsheet formula."""
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -264,3 +264,34 @@ def test_the_admin_index_counts_the_review_queue_and_links_it_oldest_first(edito
     stale = editor_client.get(reverse("admin:advisor_aimodel_changelist"), {"review": "stale"}).text
     never, oldest, older = three_models[1], three_models[0], three_models[2]  # None, 2020, 2024
     assert stale.index(never.name) < stale.index(oldest.name) < stale.index(older.name)
+
+
+def test_editors_export_models_and_scores_as_csv(editor_client, three_models):
+    import csv
+    import io
+
+    models.AIModel.objects.filter(pk=three_models[0].pk).update(name="=HYPERLINK(1)")
+    response = editor_client.post(
+        reverse("admin:advisor_aimodel_changelist"),
+        {"action": "export_csv", "_selected_action": [m.pk for m in three_models]},
+    )
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][:3] == ["slug", "name", "provider__name"]
+    assert [row[0] for row in rows[1:]] == [m.slug for m in three_models]
+    assert rows[1][1] == "'=HYPERLINK(1)"  # never a formula in a spreadsheet
+
+    scores = editor_client.post(
+        reverse("admin:advisor_score_changelist"),
+        {"action": "export_csv", "_selected_action": list(three_models[0].scores.values_list("pk", flat=True))},
+    )
+    score_rows = list(csv.reader(io.StringIO(scores.content.decode())))
+    assert score_rows[0] == [
+        "ai_model__slug",
+        "criterion__slug",
+        "value",
+        "is_override",
+        "override_reason",
+        "rationale",
+    ]
+    assert len(score_rows) == 1 + three_models[0].scores.count()
