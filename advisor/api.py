@@ -178,9 +178,16 @@ def create_recommendation(request, payload: schemas.RecommendationIn, response: 
     answers, errors = forms.validate_answers(payload.answers.model_dump())
     if errors:
         return Status(400, error(_("Some answers are missing or invalid."), errors))
-    if not ratelimit.submission_allowed(request):
+    refused = Status(429, error(_("Too many submissions from your address. Wait a minute, then try again.")))
+    if ratelimit.over_limit(request):
         response["Retry-After"] = str(ratelimit.retry_after())
-        return Status(429, error(_("Too many submissions from your address. Wait a minute, then try again.")))
-    recommendation = services.recommendation_create(answers=answers, whole=True)
+        return refused
+    try:
+        recommendation = services.recommendation_create(
+            answers=answers, whole=True, admit=lambda: ratelimit.submission_allowed(request)
+        )
+    except services.SubmissionRefused:
+        response["Retry-After"] = str(ratelimit.retry_after())
+        return refused
     response["Location"] = request.build_absolute_uri(recommendation.get_absolute_url())
     return Status(201, result_json(request, recommendation))

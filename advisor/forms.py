@@ -11,6 +11,7 @@ import re
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout
 from django import forms
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.text import format_lazy
 from django.utils.translation import gettext
@@ -93,16 +94,23 @@ class QuestionnaireForm(forms.Form):
         for question in questions.QUESTIONS:
             self.fields[question.key] = _field_for(question)
         self.preset_answers = preset_answers or {}
-        # The template writes the <form> tag, the CSRF token, the preset field and the submit
-        # button itself: crispy renders only the questions, which carry nothing personal and so
-        # can be cached (see questionnaire_form.html).
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(*self._sections())
         # The progress count in static/js/app.js leaves out questions that need no answer.
         self.optional_keys = " ".join(q.key for q in questions.QUESTIONS if not is_required(q))
         self._answers = None
+
+    @cached_property
+    def helper(self):
+        """How crispy lays the questions out, made only when the form is rendered.
+
+        The template writes the <form> tag, the CSRF token, the preset field and the submit
+        button itself: crispy renders only the questions, which carry nothing personal and so
+        can be cached (see questionnaire_form.html).
+        """
+        helper = FormHelper()
+        helper.form_tag = False
+        helper.disable_csrf = True
+        helper.layout = Layout(*self._sections())
+        return helper
 
     def _sections(self):
         total = len(questions.SECTIONS)

@@ -80,6 +80,13 @@ def hit(key, now=None):
     return 1
 
 
+def over_limit(request, now=None):
+    """True when the client has used up the current window already (a read, nothing counted)."""
+    key, window = client_key(request), current_window(now)
+    used = SubmissionCounter.objects.filter(client=key, window=window).values_list("count", flat=True).first()
+    return (used or 0) >= settings.ADVISOR_SUBMISSION_LIMIT
+
+
 def submission_allowed(request):
     """Count this submission; False once the client is over the limit for the window."""
     return hit(client_key(request)) <= settings.ADVISOR_SUBMISSION_LIMIT

@@ -4,6 +4,7 @@ import hashlib
 import json
 import logging
 import smtplib
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -104,12 +105,17 @@ def _same_answer(left, right):
     return left == right
 
 
+class SubmissionRefused(Exception):
+    """``admit`` refused the submission (the client is over its limit): nothing was saved."""
+
+
 def recommendation_create(
     *,
     answers: dict,
     previous: models.Recommendation | None = None,
     preset: models.AudiencePreset | None = None,
     whole: bool = False,
+    admit: Callable[[], bool] | None = None,
 ) -> models.Recommendation:
     """Run the engine on today's catalogue and save the result as a new permalink.
 
@@ -121,8 +127,10 @@ def recommendation_create(
     preset. A digest of the engine's decisions lets every later rendering
     prove it says the same. The "what would change" re-runs are left to the
     first rendering unless ``whole`` asks for the whole result now (the API
-    answers with it). Bad answers raise ``engine.InvalidAnswers`` before
-    anything is saved.
+    answers with it). ``admit`` (the submission limit) is asked in the same
+    transaction that saves the result, so a submission costs one commit;
+    when it says no, ``SubmissionRefused`` is raised and nothing is saved.
+    Bad answers raise ``engine.InvalidAnswers`` before anything is saved.
     """
     fingerprint, version = catalogue.current_version()
     prepared = _prepared_for(fingerprint, timezone.localdate(), lambda: catalogue.catalogue_load()[1])
@@ -133,6 +141,8 @@ def recommendation_create(
     if previous is not None:
         stored["reevaluation"] = ranking_changes(previous, output)
     with transaction.atomic():
+        if admit is not None and not admit():
+            raise SubmissionRefused
         recommendation = models.Recommendation.objects.create(
             answers=output["answers"],
             result=stored,

@@ -22,7 +22,7 @@ Measured on this 2-core machine (busy with other work at the time): with
 Django's defaults and 16 workers, 11 of the 2,000 submissions ended in a 500
 (``OperationalError``, "database is locked": the 5 s timeout ran out while
 writers queued); with 4 workers, 0 of 800. With our options: 0 of 2,000
-either way. Django's defaults fail far less often here than the issue
+either way. Django's defaults fail far less often here than first feared
 expected (about a fifth) because every write transaction in this app
 *starts* with its write (the rate-limit UPDATE, the result INSERT): none
 reads first and then upgrades its lock, which is the case where SQLite gives

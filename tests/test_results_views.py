@@ -3,7 +3,6 @@
 import json
 import re
 import uuid
-from unittest import mock
 
 import pytest
 from django.db import connection
@@ -177,21 +176,23 @@ class QuestionnaireFormTests(TestCase):
             assert "jurisdiction" not in response.context["form"].initial
             assert not [name for name, _value in checked_inputs(response) if name == "jurisdiction"]
 
-    def test_a_submission_from_a_preset_names_the_preset_to_the_service(self):
+    def test_a_submission_from_a_preset_records_which_answers_came_from_it(self):
         preset = models.AudiencePreset.objects.get(slug="startups")
-        saved = models.Recommendation.objects.create(answers=form_data(), result={}, engine_version="test")
-        with mock.patch("advisor.services.recommendation_create", return_value=saved) as create:
-            response = self.client.post(reverse("advisor:questionnaire"), {**form_data(), "preset": "startups"})
+        response = self.client.post(
+            reverse("advisor:questionnaire"), {**form_data(**preset.answers), "preset": "startups"}
+        )
         assert response.status_code == 303
-        assert create.call_args.kwargs == {"answers": form_data(), "preset": preset}
+        recommendation = models.Recommendation.objects.get(code=code_of(response))
+        recorded = services.recommendation_result(recommendation)["from_preset"]
+        assert recorded["slug"] == "startups"
+        assert set(recorded["keys"]) == set(preset.answers)
 
     def test_an_odd_preset_field_means_no_preset(self):
-        saved = models.Recommendation.objects.create(answers=form_data(), result={}, engine_version="test")
         for value in ["no-such-preset", "<script>", "x\x00y", "a" * 500]:
-            with mock.patch("advisor.services.recommendation_create", return_value=saved) as create:
-                response = self.client.post(reverse("advisor:questionnaire"), {**form_data(), "preset": value})
+            response = self.client.post(reverse("advisor:questionnaire"), {**form_data(), "preset": value})
             assert response.status_code == 303, value
-            assert create.call_args.kwargs["preset"] is None
+            recommendation = models.Recommendation.objects.get(code=code_of(response))
+            assert "from_preset" not in services.recommendation_result(recommendation), value
 
     def test_a_rerendered_form_counts_what_is_still_the_presets(self):
         preset = models.AudiencePreset.objects.get(slug="startups")

@@ -34,9 +34,14 @@ def questionnaire(request):
         preset = _preset_or_none(request.POST.get("preset"))
         form = forms.QuestionnaireForm(request.POST, preset_answers=_preset_answers(preset))
         if form.is_valid():
-            if not ratelimit.submission_allowed(request):
+            if ratelimit.over_limit(request):
                 return ratelimit.ratelimited(request)
-            recommendation = services.recommendation_create(answers=form.to_answers(), preset=preset)
+            try:
+                recommendation = services.recommendation_create(
+                    answers=form.to_answers(), preset=preset, admit=lambda: ratelimit.submission_allowed(request)
+                )
+            except services.SubmissionRefused:
+                return ratelimit.ratelimited(request)
             return _see_other(recommendation)
         status = 400
     else:
@@ -333,9 +338,14 @@ def recommendation_reevaluate(request, code):
                 _("This result was computed with an earlier questionnaire, so it cannot be re-evaluated as it is."),
             )
             return redirect(reverse("advisor:questionnaire") + f"?from={recommendation.code}")
-        if not ratelimit.submission_allowed(request):
+        if ratelimit.over_limit(request):
             return ratelimit.ratelimited(request)
-        new = services.recommendation_create(answers=answers, previous=recommendation)
+        try:
+            new = services.recommendation_create(
+                answers=answers, previous=recommendation, admit=lambda: ratelimit.submission_allowed(request)
+            )
+        except services.SubmissionRefused:
+            return ratelimit.ratelimited(request)
         return _see_other(new)
     context = {
         "recommendation": recommendation,
