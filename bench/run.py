@@ -31,19 +31,14 @@ is the stable figure, which is why the targets are ratios of it.
 """
 
 import argparse
-import http.client
 import json
 import os
 import re
-import secrets
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -52,7 +47,8 @@ from engine_bench import BASE as BENCH_ANSWERS  # bench/ is on sys.path when run
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-GUNICORN = Path(sys.executable).with_name("gunicorn")
+from tests.gunicorn_server import GunicornServer  # noqa: E402 - the shared way to start gunicorn
+
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 # name -> (server, maximum ratio to the minimal view's CPU per request, or None for a baseline)
@@ -130,77 +126,30 @@ def check(condition, message):
         raise SystemExit(f"bench: {message}")
 
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+class Server(GunicornServer):
+    """One benchmark server (tests/gunicorn_server.py) on a synthetic catalogue of ``size`` models."""
 
-
-class Server:
     def __init__(self, name, size, workdir, static_root, workers):
         self.name, self.size = name, size
-        self.port = free_port()
-        self.dir = workdir / name
-        self.dir.mkdir()
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "GUNICORN_"))}
-        env.update(
-            DJANGO_SETTINGS_MODULE="advisor.settings",
-            DJANGO_ENV="production",
-            DJANGO_SECURE_SSL_REDIRECT="0",  # plain HTTP on loopback; TLS would end at a proxy
-            DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-            DJANGO_ALLOWED_HOSTS="127.0.0.1",
-            DJANGO_VAR_DIR=str(self.dir),
-            DJANGO_STATIC_ROOT=str(static_root),
-            DATABASE_URL=f"sqlite:///{self.dir / 'bench.sqlite3'}",
-            ADVISOR_SUBMISSION_LIMIT=str(10**9),
-            GUNICORN_BIND=f"127.0.0.1:{self.port}",
-            GUNICORN_WORKERS=str(workers),
+        super().__init__(
+            workdir / name,
+            DJANGO_STATIC_ROOT=static_root,
+            DATABASE_URL=f"sqlite:///{workdir / name / 'bench.sqlite3'}",
+            ADVISOR_SUBMISSION_LIMIT=10**9,
+            GUNICORN_WORKERS=workers,
             GUNICORN_LOG_LEVEL="warning",
         )
-        self.env = env
-        self.process = None
 
     def seed(self):
         subprocess.run(
             [sys.executable, __file__, "--seed-only", str(self.size)], cwd=BASE_DIR, env=self.env, check=True
         )
 
-    def start(self):
-        self.log = (self.dir / "server.log").open("w")
-        self.process = subprocess.Popen(
-            [str(GUNICORN), "--config", "gunicorn.conf.py", "advisor.wsgi"],
-            cwd=BASE_DIR,
-            env=self.env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if self.request("GET", "/healthz")[0] == 200:
-                    return
-            except OSError:
-                time.sleep(0.2)
-        raise SystemExit(f"gunicorn ({self.name}) did not start; see {self.dir / 'server.log'}")
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-        if self.process:
-            self.log.close()
-
-    def request(self, method, path, body=None, headers=None):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+    def start(self, timeout=30):
         try:
-            conn.request(method, path, body=body, headers=headers or {})
-            response = conn.getresponse()
-            return response.status, response.getheaders(), response.read()
-        finally:
-            conn.close()
+            return super().start(timeout)
+        except RuntimeError as error:
+            raise SystemExit(f"gunicorn ({self.name}) did not start; see {self.log_path}") from error
 
     def cpu_seconds(self):
         """User + system CPU of the master, its live workers, and workers already reaped."""

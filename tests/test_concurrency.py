@@ -37,7 +37,6 @@ import os
 import re
 import sqlite3
 import subprocess
-import sys
 import time
 import uuid
 from collections import Counter
@@ -48,8 +47,8 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 
 from advisor.engine import questions
+from tests.gunicorn_server import GUNICORN, GunicornServer
 from tests.staticbuild import collected_static_root
-from tests.test_gunicorn import BASE_DIR, GUNICORN, free_port, server_env, wait_until_up
 
 pytestmark = pytest.mark.slow
 
@@ -61,56 +60,26 @@ FORM_SUBMISSIONS = 200
 PG_HOST = "127.0.0.1"
 
 
-class Server:
-    """gunicorn with gunicorn.conf.py on a database of its own, started and stopped by the test."""
+class Server(GunicornServer):
+    """gunicorn with gunicorn.conf.py on a database of its own, migrated and loaded with the seed catalogue."""
 
     def __init__(self, tmp_path, database_url, extra_env=None):
-        self.port = free_port()
-        self.tmp_path = tmp_path
-        self.env = server_env(tmp_path, self.port)
-        self.env.update(
-            DATABASE_URL=database_url,
-            ADVISOR_SUBMISSION_LIMIT=str(10**9),
-            ADVISOR_REQUEST_LOG_LEVEL="WARNING",
-            GUNICORN_WORKERS=WORKERS,
-            GUNICORN_LOG_LEVEL="warning",
-            DJANGO_STATIC_ROOT=str(collected_static_root()),
-        )
+        env = {
+            "DATABASE_URL": database_url,
+            "ADVISOR_SUBMISSION_LIMIT": 10**9,
+            "ADVISOR_REQUEST_LOG_LEVEL": "WARNING",
+            "GUNICORN_WORKERS": WORKERS,
+            "GUNICORN_LOG_LEVEL": "warning",
+            "DJANGO_STATIC_ROOT": collected_static_root(),
+        }
         if SQLITE_DEFAULTS:
-            self.env["DJANGO_SQLITE_DEFAULT_OPTIONS"] = "1"
-        self.env.update(extra_env or {})
-        self.log_path = tmp_path / "gunicorn.log"
-        self.process = None
-
-    def manage(self, *args):
-        subprocess.run([sys.executable, "manage.py", *args], cwd=BASE_DIR, env=self.env, check=True, timeout=180)
+            env["DJANGO_SQLITE_DEFAULT_OPTIONS"] = "1"
+        super().__init__(tmp_path, **env, **(extra_env or {}))
 
     def __enter__(self):
         self.manage("migrate", "--noinput", "--verbosity", "0")
         self.manage("loaddata", "catalogue.json", "presets.json", "--verbosity", "0")
-        self.log = self.log_path.open("w")
-        self.process = subprocess.Popen(
-            [str(GUNICORN), "--config", "gunicorn.conf.py", "advisor.wsgi"],
-            cwd=BASE_DIR,
-            env=self.env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-        wait_until_up(self.port, self.process, time.monotonic() + 30)
-        return self
-
-    def __exit__(self, *exc):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.log.close()
-
-    def output(self):
-        return self.log_path.read_text(errors="replace")
+        return self.start()
 
 
 def request(port, method, path, body=None, headers=None, timeout=60):

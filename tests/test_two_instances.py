@@ -4,9 +4,6 @@ import http.client
 import json
 import re
 import secrets
-import subprocess
-import sys
-import time
 from urllib.parse import urlencode
 
 import psycopg
@@ -14,8 +11,8 @@ import pytest
 import redis
 
 from tests.conftest import complete_answers
+from tests.gunicorn_server import GunicornServer
 from tests.staticbuild import collected_static_root
-from tests.test_gunicorn import BASE_DIR, GUNICORN, free_port, server_env, wait_until_up
 
 POSTGRES = "postgres://postgres@127.0.0.1:5432"
 REDIS = "redis://127.0.0.1:6379/0"
@@ -73,47 +70,23 @@ def test_a_change_through_one_instance_is_served_by_the_other_and_the_limit_is_s
         "GUNICORN_WORKERS": "2",
         "GUNICORN_THREADS": "4",
     }
-    ports = [free_port(), free_port()]
-    envs = []
-    for n, port in enumerate(ports):
-        env = server_env(tmp_path / f"var{n}", port)
-        env.update(shared)
-        envs.append(env)
-    env = envs[0]
-    for command in (
-        ["migrate", "--noinput", "--verbosity", "0"],
-        ["loaddata", "catalogue.json", "presets.json", "--verbosity", "0"],
-    ):
-        subprocess.run([sys.executable, "manage.py", *command], cwd=BASE_DIR, env=env, check=True, timeout=180)
+    servers = [GunicornServer(tmp_path / f"var{n}", **shared) for n in range(2)]
+    first = servers[0]
+    first.manage("migrate", "--noinput", "--verbosity", "0")
+    first.manage("loaddata", "catalogue.json", "presets.json", "--verbosity", "0")
     password = secrets.token_urlsafe(16)
-    subprocess.run(
-        [sys.executable, "manage.py", "createsuperuser", "--noinput", "--username", "lead", "--email", "l@x.org"],
-        cwd=BASE_DIR,
-        env={**env, "DJANGO_SUPERUSER_PASSWORD": password},
-        check=True,
-        timeout=60,
+    first.manage(
+        "createsuperuser", "--noinput", "--username", "lead", "--email", "l@x.org", DJANGO_SUPERUSER_PASSWORD=password
     )
     with psycopg.connect(database) as conn:
         pk, slug, name = conn.execute(
             "SELECT id, slug, name FROM advisor_aimodel WHERE status = 'published' ORDER BY slug LIMIT 1"
         ).fetchone()
 
-    servers = []
     try:
-        for n in range(len(ports)):
-            log = (tmp_path / f"gunicorn{n}.log").open("w")
-            servers.append(
-                subprocess.Popen(
-                    [str(GUNICORN), "--config", "gunicorn.conf.py", "advisor.wsgi"],
-                    cwd=BASE_DIR,
-                    env=envs[n],
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                )
-            )
-        for port, server in zip(ports, servers, strict=True):
-            wait_until_up(port, server, time.monotonic() + 30)
-        one, other = Browser(ports[0]), Browser(ports[1])
+        for server in servers:
+            server.start()
+        one, other = Browser(servers[0].port), Browser(servers[1].port)
 
         # The other instance renders (and caches, in the shared Redis) the model list and page.
         listed = other.request("GET", "/models/")[1]
@@ -146,13 +119,7 @@ def test_a_change_through_one_instance_is_served_by_the_other_and_the_limit_is_s
         assert statuses == [201, 201, 201, 429, 429]
     finally:
         for server in servers:
-            server.terminate()
-        for server in servers:
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+            server.stop()
         client = redis.Redis.from_url(REDIS)
         for key in client.scan_iter(f"{prefix}:*"):
             client.delete(key)
