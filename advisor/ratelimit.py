@@ -19,7 +19,7 @@ import math
 import time
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -65,19 +65,23 @@ def hit(key, now=None):
     """Count one submission for ``key`` in the current window and return the count so far."""
     window = current_window(now)
     counters = SubmissionCounter.objects.filter(client=key, window=window)
-    count = _increment(counters)
-    if count is not None:
-        return count
-    try:
-        with transaction.atomic():
-            SubmissionCounter.objects.create(client=key, window=window, count=1)
-    except IntegrityError:
-        # Another process created the row in between: count on it instead.
-        return _increment(counters)
-    # The first submission of a client in a window: a good moment to drop
-    # finished windows (everyone's), so the table holds one window at most.
-    SubmissionCounter.objects.exclude(window=window).delete()
-    return 1
+    for _attempt in range(3):
+        count = _increment(counters)
+        if count is not None:
+            return count
+        try:
+            with transaction.atomic():
+                SubmissionCounter.objects.create(client=key, window=window, count=1)
+        except IntegrityError:
+            # Another process created the row in between (and a request already in the next window
+            # may have removed it since): count again.
+            continue
+        # The first submission of a client in a window: a good moment to drop finished windows
+        # (everyone's). Only older ones: a request still counting in this window must never remove
+        # the next window's rows.
+        SubmissionCounter.objects.filter(window__lt=window).delete()
+        return 1
+    raise OperationalError("the submission counter stayed contended; try again")
 
 
 def over_limit(request, now=None):

@@ -4,7 +4,7 @@ import threading
 from unittest import mock
 
 import pytest
-from django.db import connection, connections
+from django.db import IntegrityError, connection, connections
 from django.test import RequestFactory, override_settings
 
 from advisor import ratelimit
@@ -149,3 +149,30 @@ def test_concurrent_submissions_are_each_counted_exactly_once():
     # Every caller saw its own count: no two were told the same number, none was lost.
     assert sorted(counts) == list(range(1, threads * per_thread + 1))
     assert SubmissionCounter.objects.get(client=key).count == threads * per_thread
+
+
+@pytest.mark.django_db
+def test_a_counter_row_that_vanishes_between_update_and_insert_is_counted_again():
+    """Under load, another request creates the row (our insert fails) and a request already in the next
+    window prunes it before we count: the count is retried, never lost and never an error."""
+    real_create = SubmissionCounter.objects.create
+    calls = []
+
+    def create_lost_the_race(**fields):
+        calls.append(fields)
+        if len(calls) == 1:
+            raise IntegrityError("duplicate key value violates unique constraint")
+        return real_create(**fields)
+
+    with mock.patch.object(SubmissionCounter.objects, "create", side_effect=create_lost_the_race):
+        assert ratelimit.hit("client", now=1_000_000) == 1
+    assert ratelimit.hit("client", now=1_000_000) == 2
+    assert len(calls) == 2
+
+
+@pytest.mark.django_db
+def test_a_late_request_in_an_old_window_never_prunes_the_next_windows_counts(settings):
+    length = settings.ADVISOR_SUBMISSION_WINDOW
+    assert ratelimit.hit("early", now=10 * length) == 1  # the next window already counts
+    assert ratelimit.hit("late", now=9 * length) == 1  # a straggler still counting in the old one
+    assert SubmissionCounter.objects.filter(client="early", window=10).get().count == 1
