@@ -153,7 +153,7 @@ def test_readyz_answers_503_on_time_when_the_database_hangs(client, settings):
             started = time.monotonic()
             first = client.get(reverse("advisor:readyz"))
             assert time.monotonic() - started < 1.5
-            # While that check still hangs, the next probe does not queue behind it.
+            # While that check still hangs, the next probe waits for the same check, not behind it.
             second = client.get(reverse("advisor:readyz"))
             assert time.monotonic() - started < 1.5
     finally:
@@ -179,3 +179,18 @@ def test_an_unreachable_database_gives_the_friendly_503_page(client):
     assert api.status_code == 503
     assert api["Content-Type"] == "application/json"
     assert "timeout expired" not in api.content.decode()
+
+
+@pytest.mark.django_db
+def test_probes_at_the_same_moment_share_one_check_and_all_answer_200(client, settings):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.test import Client
+
+    def probe(_):
+        response = Client().get(reverse("advisor:readyz"))
+        return response.status_code, response.json()
+
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(probe, range(16)))
+    assert answers == [(200, {"status": "ok", "database": "ok"})] * 16

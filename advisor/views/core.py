@@ -43,14 +43,16 @@ def readyz(request):
     A SQLite database cannot take writes when its disk is (nearly) full; a PostgreSQL server
     cannot while it is a read-only standby. A database that hangs (a paused server, a network
     that drops packets) makes the probe answer 503 on time instead of hanging with it: the check
-    runs in a thread of its own, and only one at a time, so hung checks never pile up.
+    runs in a thread of its own, one at a time (probes that arrive meanwhile wait for the same
+    check), so hung checks never pile up.
     """
-    if not _probe_lock.acquire(blocking=False):
-        return JsonResponse({"status": "unavailable", "database": "not answering"}, status=503)
-    future = _probe_pool.submit(_database_state)
-    future.add_done_callback(lambda _future: _probe_lock.release())
+    global _probe
+    with _probe_lock:
+        if _probe is None or _probe.done():
+            _probe = _probe_pool.submit(_database_state)
+        probe = _probe  # probes arriving while a check runs wait for that same check
     try:
-        state = future.result(timeout=settings.ADVISOR_READYZ_TIMEOUT)
+        state = probe.result(timeout=settings.ADVISOR_READYZ_TIMEOUT)
     except concurrent.futures.TimeoutError:
         state = "not answering"
     if state != "ok":
@@ -60,6 +62,7 @@ def readyz(request):
 
 _probe_pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="readyz")
 _probe_lock = threading.Lock()
+_probe = None  # the check in flight, or the last one
 
 
 def _database_state():
