@@ -110,6 +110,24 @@ class ReviewStaleFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ScoresFollowFactsMixin:
+    """After an editor saves or reverts facts, the computed scores follow them (``scores_recompute``)."""
+
+    def scores_recompute(self, obj):
+        raise NotImplementedError
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)  # inline scores first, then the computed ones
+        report_recomputed(self, request, self.scores_recompute(form.instance))
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """Revert to an earlier version (django-simple-history saves no related forms: recompute here)."""
+        response = super().history_form_view(request, object_id, version_id, extra_context)
+        if request.method == "POST" and response.status_code == 302:
+            report_recomputed(self, request, self.scores_recompute(self.model.objects.get(pk=object_id)))
+        return response
+
+
 @admin.action(description=_("Export selected as CSV"))
 def export_csv(modeladmin, request, queryset):
     """The selected rows as CSV (``csv_fields`` of the admin), one query, spreadsheet-safe cells."""
@@ -285,7 +303,7 @@ class ProviderAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(models.Licence)
-class LicenceAdmin(VerifiedActionMixin, SimpleHistoryAdmin):
+class LicenceAdmin(ScoresFollowFactsMixin, VerifiedActionMixin, SimpleHistoryAdmin):
     form = LicenceForm
     list_display = [
         "name",
@@ -349,17 +367,8 @@ class LicenceAdmin(VerifiedActionMixin, SimpleHistoryAdmin):
         (_("Audit"), {"classes": ["collapse"], "fields": ["created_at", "updated_at"]}),
     ]
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        report_recomputed(self, request, services.licence_scores_recompute(licence=form.instance))
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        """Revert to an earlier version; the computed scores of its models then follow the restored terms."""
-        response = super().history_form_view(request, object_id, version_id, extra_context)
-        if request.method == "POST" and response.status_code == 302:
-            licence = models.Licence.objects.get(pk=object_id)
-            report_recomputed(self, request, services.licence_scores_recompute(licence=licence))
-        return response
+    def scores_recompute(self, obj):
+        return services.licence_scores_recompute(licence=obj)
 
     @admin.display(description=_("thresholds"))
     def threshold_summary(self, obj):
@@ -390,7 +399,7 @@ def report_recomputed(model_admin, request, count):
 
 
 @admin.register(models.AIModel)
-class AIModelAdmin(VerifiedActionMixin, SimpleHistoryAdmin):
+class AIModelAdmin(ScoresFollowFactsMixin, VerifiedActionMixin, SimpleHistoryAdmin):
     form = AIModelForm
     list_display = [
         "name",
@@ -454,17 +463,8 @@ class AIModelAdmin(VerifiedActionMixin, SimpleHistoryAdmin):
         (_("Audit"), {"classes": ["collapse"], "fields": ["created_at", "updated_at"]}),
     ]
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)  # inline scores first, then the computed ones
-        report_recomputed(self, request, services.scores_recompute(ai_model=form.instance))
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        """Revert to an earlier version; the computed scores then follow the restored facts."""
-        response = super().history_form_view(request, object_id, version_id, extra_context)
-        if request.method == "POST" and response.status_code == 302:
-            ai_model = models.AIModel.objects.get(pk=object_id)
-            report_recomputed(self, request, services.scores_recompute(ai_model=ai_model))
-        return response
+    def scores_recompute(self, obj):
+        return services.scores_recompute(ai_model=obj)
 
     @admin.display(description=_("review current"), boolean=True)
     def review_is_current(self, obj):

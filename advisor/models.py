@@ -452,14 +452,15 @@ class AIModel(Reviewed, TimeStamped):
             self.release_date = self.release_date.replace(day=1)
         if self.replacement and self.replacement == self.slug:
             raise ValidationError({"replacement": _("A model cannot replace itself.")})
-        if self.status == vocab.EditorialStatus.PUBLISHED and self.unrated_editorial_criteria():
+        unrated = self.unrated_editorial_criteria() if self.status == vocab.EditorialStatus.PUBLISHED else []
+        if unrated:
             raise ValidationError(
                 {
                     "status": _(
                         "Publish it once an editor has rated its %(criteria)s with a rationale: save it as a "
                         "draft, give the score and its reason under Scores, save, then publish."
                     )
-                    % {"criteria": ", ".join(self.unrated_editorial_criteria())}
+                    % {"criteria": ", ".join(unrated)}
                 }
             )
 

@@ -19,8 +19,6 @@ logger = logging.getLogger(__name__)
 
 # -- Computed scores -------------------------------------------------------------
 
-PLACEHOLDER_RATIONALE = scoring.PLACEHOLDER_RATIONALE
-
 
 def scores_recompute(*, ai_model: models.AIModel) -> int:
     """Recompute a model's computed scores from its facts; return how many rows changed.
@@ -51,7 +49,7 @@ def scores_recompute(*, ai_model: models.AIModel) -> int:
         for slug in scoring.EDITORIAL:
             if slug in criteria and slug not in existing:
                 models.Score.objects.create(
-                    ai_model=ai_model, criterion=criteria[slug], value=5, rationale=PLACEHOLDER_RATIONALE
+                    ai_model=ai_model, criterion=criteria[slug], value=5, rationale=scoring.PLACEHOLDER_RATIONALE
                 )
                 changed += 1
     return changed

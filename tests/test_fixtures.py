@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from advisor import catalogue, models, services
+from advisor import catalogue, models, scoring, services
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = Path("/work/shared/reference")
@@ -393,4 +393,4 @@ def test_a_new_model_gets_every_score(seeded):
     )
     assert services.scores_recompute(ai_model=ai_model) == 13
     assert ai_model.scores.count() == 13
-    assert score_of("tiny-test-model", "capability").rationale == services.PLACEHOLDER_RATIONALE
+    assert score_of("tiny-test-model", "capability").rationale == scoring.PLACEHOLDER_RATIONALE
