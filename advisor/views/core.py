@@ -1,6 +1,7 @@
 import concurrent.futures
 import shutil
 import threading
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -66,13 +67,17 @@ _probe = None  # the check in flight, or the last one
 
 
 def _database_state():
+    started = time.monotonic()
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
             writable = _writable(cursor)
     except Exception:  # noqa: BLE001 - any database failure means "not ready"
-        return "unreachable"
+        # A failure that took longer than a probe waits is a database that did not answer (a
+        # connect timeout), whichever probe happens to be waiting for this check when it ends.
+        slow = time.monotonic() - started >= settings.ADVISOR_READYZ_TIMEOUT
+        return "not answering" if slow else "unreachable"
     finally:
         connection.close()  # this thread's own connection
     return "ok" if writable else "read-only"
