@@ -309,3 +309,63 @@ class InaccuracyReportForm(forms.ModelForm):
 
     def is_bot(self):
         return bool(self.cleaned_data.get("website"))
+
+
+class RoomForm(forms.ModelForm):
+    """The lead opens a decision room: a title, the context in a few lines, an optional deadline."""
+
+    class Meta:
+        model = models.DecisionRoom
+        fields = ["title", "context", "deadline"]
+        labels = {
+            "title": _("What are you deciding?"),
+            "context": _("Context for the members (optional)"),
+            "deadline": _("Decide by (optional)"),
+        }
+        help_texts = {
+            "title": _("For example: “Model for the support assistant”."),
+            "context": _("A few lines: what the model is for, what is already fixed. Up to 2,000 characters."),
+        }
+        widgets = {
+            "context": forms.Textarea(attrs={"rows": 3, "maxlength": 2000}),
+            "deadline": forms.DateInput(attrs={"type": "date"}),
+        }
+
+
+class RoomAnswerForm(QuestionnaireForm):
+    """The questionnaire, as a member of a decision room answers it: with an optional name."""
+
+    name = forms.CharField(
+        label=_("Your name (optional)"),
+        max_length=80,
+        required=False,
+        help_text=_("Shown to the team next to your answers; “Anonymous member” if you leave it empty."),
+    )
+
+    def clean_name(self):
+        return " ".join(self.cleaned_data["name"].split())
+
+
+class OverrideForm(forms.Form):
+    """The lead replaces one merged answer (``question_key``), and says why."""
+
+    reason = forms.CharField(label=_("Why"), max_length=500, widget=forms.Textarea(attrs={"rows": 2, "maxlength": 500}))
+
+    def __init__(self, *args, question_key, answers, **kwargs):
+        super().__init__(*args, prefix=question_key, **kwargs)
+        self.question = questions.BY_KEY[question_key]
+        self.answers = answers
+        field = _field_for(self.question)
+        field.label = _("Answer for the team")
+        field.help_text = ""
+        self.fields = {"value": field, "reason": self.fields["reason"]}
+
+    def clean(self):
+        cleaned = super().clean()
+        if "value" in cleaned:
+            try:
+                questions.check({**self.answers, self.question.key: cleaned["value"]})
+            except questions.InvalidAnswers as error:
+                messages = error_messages(error.errors)
+                self.add_error("value", messages.get(self.question.key) or next(iter(messages.values())))
+        return cleaned

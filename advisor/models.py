@@ -7,6 +7,8 @@ keys into the catalogue, so a shared permalink keeps saying what it said.
 """
 
 import datetime
+import hashlib
+import secrets
 import uuid
 
 from django.core.exceptions import ValidationError
@@ -836,3 +838,83 @@ class SubmissionCounter(models.Model):
 
     def __str__(self):
         return f"{self.client} @ {self.window}: {self.count}"
+
+
+def capability_token():
+    """A long random token for a capability link (256 bits, URL-safe, 43 characters)."""
+    return secrets.token_urlsafe(32)
+
+
+def token_digest(token):
+    """What is stored of a token only its holder should have: its SHA-256."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class DecisionRoom(models.Model):
+    """A team's decision: members answer the questionnaire, the lead closes it into a record.
+
+    No accounts: three capability links. The lead's *manage* link is stored only as a digest
+    (it is shown once); the *answer* link (to invite members) and the *view* link (read-only)
+    are stored as they are, since the lead's page shows them. ``overrides`` holds the lead's
+    replacements of merged answers, ``{key: {"value": ..., "reason": ...}}``. Closing freezes
+    what the room showed into ``closing`` and saves the team's recommendation as ``record``.
+    """
+
+    MAX_MEMBERS = 50
+
+    title = models.CharField(_("title"), max_length=120)
+    context = models.TextField(_("context"), max_length=2000, blank=True)
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    manage_digest = models.CharField(max_length=64, unique=True, editable=False)
+    answer_token = models.CharField(max_length=64, unique=True, default=capability_token, editable=False)
+    view_token = models.CharField(max_length=64, unique=True, default=capability_token, editable=False)
+    overrides = models.JSONField(_("overrides"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    last_activity = models.DateTimeField(_("last activity"), default=timezone.now, db_index=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_automatically = models.BooleanField(_("closed for inactivity"), default=False)
+    record = models.OneToOneField(
+        Recommendation, on_delete=models.PROTECT, null=True, blank=True, related_name="room", verbose_name=_("record")
+    )
+    closing = models.JSONField(_("what the room showed when it closed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("decision room")
+        verbose_name_plural = _("decision rooms")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("advisor:room-view", kwargs={"token": self.view_token})
+
+    @property
+    def is_closed(self):
+        return self.closed_at is not None
+
+    def answer_url(self):
+        return reverse("advisor:room-answer", kwargs={"token": self.answer_token})
+
+
+class RoomMember(models.Model):
+    """One member's answers in a decision room; only the holder of the edit link may revise them."""
+
+    room = models.ForeignKey(DecisionRoom, on_delete=models.CASCADE, related_name="members")
+    name = models.CharField(_("name"), max_length=80, blank=True)
+    edit_digest = models.CharField(max_length=64, unique=True, editable=False)
+    answers = models.JSONField(_("answers"))
+    created_at = models.DateTimeField(_("answered"), default=timezone.now)
+    updated_at = models.DateTimeField(_("revised"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("room member")
+        verbose_name_plural = _("room members")
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self):
+        return self.name or gettext("Anonymous member")

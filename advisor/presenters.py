@@ -161,3 +161,100 @@ def assumptions(answer_rows, preset_keys, preset_name):
         elif row.get("not_sure"):
             rows.append({**row, "origin": gettext("not known yet: licence gates that could apply are flagged")})
     return rows
+
+
+# -- Decision rooms ----------------------------------------------------------------------------
+
+TIMES = "\N{MULTIPLICATION SIGN}"  # as in "3 times own cloud"
+VERDICT_SHORT = {
+    "open": _("Open models"),
+    "closed": _("Closed API models"),
+    "hybrid": _("A hybrid of open and closed"),
+    "none": _("No model fits"),
+}
+
+
+def answer_text(key, value):
+    """An answer as the questionnaire words it, translated (several choices joined; none as "None")."""
+    labels = questions.BY_KEY[key].labels
+    values = value if isinstance(value, list) else [value]
+    return ", ".join(gettext(labels[item]) if item in labels else str(item) for item in values) or gettext("None")
+
+
+def room_for_display(state):
+    """A room's state (``services.room_state()``) as the room page shows it, in the reader's language."""
+    from advisor.engine import team
+
+    names = {person["id"]: person["name"] for person in state["members"]}
+
+    def who(ids):
+        return [names.get(member_id, gettext("a former member")) for member_id in ids]
+
+    def verdict(kind):
+        return str(VERDICT_SHORT[kind]) if kind in VERDICT_SHORT else ""
+
+    members = [{**person, "verdict_text": verdict(person.get("verdict"))} for person in state["members"]]
+    overridden = {row["key"]: row["override"] for row in state.get("merged", []) if row.get("override")}
+    disagreements = []
+    for item in state.get("disagreements", []):
+        question = questions.BY_KEY[item["key"]]
+        override = overridden.get(item["key"])
+        disagreements.append(
+            {
+                **item,
+                "label": gettext(question.label),
+                "override_answer": answer_text(item["key"], override["value"]) if override else "",
+                "sides": [
+                    {
+                        **side,
+                        "answer": answer_text(item["key"], side["value"]),
+                        "names": who(side["members"]),
+                        "verdict_text": verdict(side.get("verdict")),
+                        "is_team": side["value"] == state.get("answers", {}).get(item["key"]),
+                    }
+                    for side in item["sides"]
+                ],
+            }
+        )
+    spread = []
+    for row in state.get("spread", []):
+        if not row["counts"]:
+            continue
+        spread.append(
+            {
+                "label": gettext(questions.BY_KEY[row["key"]].label),
+                "text": ", ".join(f"{n} {TIMES} {answer_text(row['key'], value)}" for value, n in row["counts"]),
+                "split": len(row["counts"]) > 1,
+            }
+        )
+    merged = []
+    for row in state.get("merged", []):
+        override = row.get("override")
+        merged.append(
+            {
+                **row,
+                "label": gettext(questions.BY_KEY[row["key"]].label),
+                "answer": answer_text(row["key"], row["value"]),
+                "rule_text": gettext(team.RULE_TEXT[row["rule"]]),
+                "names": who(row["given_by"]),
+                "override_answer": answer_text(row["key"], override["value"]) if override else "",
+            }
+        )
+    result = state.get("result")
+    if result:
+        result = {
+            **result,
+            "verdict_text": verdict(result["verdict"]),
+            "headline_text": render_message(result["headline"]),
+        }
+    return {
+        "members": members,
+        "answered": sum(1 for person in members if not person.get("outdated")),
+        "deciding": [item for item in disagreements if item["decides"]],
+        "other_disagreements": [item for item in disagreements if not item["decides"]],
+        "spread": spread,
+        "merged": merged,
+        "overrides": [row for row in merged if row["override"]],
+        "result": result,
+        "title": state.get("title"),
+    }

@@ -27,10 +27,25 @@ from django.utils.translation import gettext as _
 from advisor.middleware import client_pseudonym
 from advisor.models import SubmissionCounter
 
+# What is counted: each has its own counters, and its limit per window in settings.
+RESULTS = "advisor.submissions"
+ROOMS = "advisor.rooms"
+ROOM_ANSWERS = "advisor.room-answers"
+LIMITS = {
+    RESULTS: "ADVISOR_SUBMISSION_LIMIT",
+    ROOMS: "ADVISOR_SUBMISSION_LIMIT",
+    # A whole team may answer from behind one office address.
+    ROOM_ANSWERS: "ADVISOR_ROOM_ANSWER_LIMIT",
+}
 
-def client_key(request):
+
+def client_key(request, purpose=RESULTS):
     """A keyed pseudonym of the client's network: IPv4 address or IPv6 /64 (no raw addresses stored)."""
-    return client_pseudonym(request, purpose="advisor.submissions")
+    return client_pseudonym(request, purpose=purpose)
+
+
+def _limit(purpose):
+    return getattr(settings, LIMITS[purpose])
 
 
 def _window_length():
@@ -84,16 +99,16 @@ def hit(key, now=None):
     raise OperationalError("the submission counter stayed contended; try again")
 
 
-def over_limit(request, now=None):
+def over_limit(request, now=None, purpose=RESULTS):
     """True when the client has used up the current window already (a read, nothing counted)."""
-    key, window = client_key(request), current_window(now)
+    key, window = client_key(request, purpose), current_window(now)
     used = SubmissionCounter.objects.filter(client=key, window=window).values_list("count", flat=True).first()
-    return (used or 0) >= settings.ADVISOR_SUBMISSION_LIMIT
+    return (used or 0) >= _limit(purpose)
 
 
-def submission_allowed(request):
+def submission_allowed(request, purpose=RESULTS):
     """Count this submission; False once the client is over the limit for the window."""
-    return hit(client_key(request)) <= settings.ADVISOR_SUBMISSION_LIMIT
+    return hit(client_key(request, purpose)) <= _limit(purpose)
 
 
 def too_many_requests(request, *, retry_seconds, message=None):

@@ -1,5 +1,6 @@
 """Services: the only module that touches both the ORM and the engine."""
 
+import datetime
 import hashlib
 import json
 import logging
@@ -8,12 +9,14 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language, gettext
 
 from advisor import catalogue, engine, models, scoring
-from advisor.engine import questions
+from advisor.engine import questions, team
 
 logger = logging.getLogger(__name__)
 
@@ -322,3 +325,239 @@ def report_notify(*, report: models.InaccuracyReport, url: str) -> int:
         logger.warning("could not email the editors about a new inaccuracy report", exc_info=True)
         return 0
     return len(recipients)
+
+
+# -- Decision rooms --------------------------------------------------------------------------
+
+
+class RoomClosed(Exception):
+    """The room is closed: it takes no more answers or changes."""
+
+
+class RoomFull(Exception):
+    """The room has its ``DecisionRoom.MAX_MEMBERS`` members already."""
+
+
+def room_create(
+    *, title: str, context: str = "", deadline=None, admit: Callable[[], bool] | None = None
+) -> tuple[models.DecisionRoom, str]:
+    """Open a decision room; return it and the lead's manage token (stored only as a digest)."""
+    token = models.capability_token()
+    with transaction.atomic():
+        if admit is not None and not admit():
+            raise SubmissionRefused
+        room = models.DecisionRoom.objects.create(
+            title=title, context=context, deadline=deadline, manage_digest=models.token_digest(token)
+        )
+    return room, token
+
+
+def room_for_manager(token: str) -> models.DecisionRoom | None:
+    return models.DecisionRoom.objects.filter(manage_digest=models.token_digest(token)).first()
+
+
+def member_for_token(token: str) -> models.RoomMember | None:
+    return models.RoomMember.objects.select_related("room").filter(edit_digest=models.token_digest(token)).first()
+
+
+def _room_locked(room):
+    """The room's row, locked until the transaction ends (PostgreSQL; SQLite's write lock serialises anyway)."""
+    return models.DecisionRoom.objects.select_for_update().get(pk=room.pk)
+
+
+def member_add(
+    *, room: models.DecisionRoom, name: str, answers: dict, admit: Callable[[], bool] | None = None
+) -> tuple[models.RoomMember, str]:
+    """Add a member's (valid) answers to an open room; return the member and their edit token.
+
+    Raises ``RoomClosed``, ``RoomFull`` or ``SubmissionRefused``, having saved nothing.
+    """
+    token = models.capability_token()
+    now = timezone.now()
+    with transaction.atomic():
+        locked = _room_locked(room)
+        if locked.is_closed:
+            raise RoomClosed
+        if locked.members.count() >= models.DecisionRoom.MAX_MEMBERS:
+            raise RoomFull
+        if admit is not None and not admit():
+            raise SubmissionRefused
+        member = models.RoomMember.objects.create(
+            room=locked,
+            name=name,
+            answers=answers,
+            edit_digest=models.token_digest(token),
+            created_at=now,
+            updated_at=now,
+        )
+        models.DecisionRoom.objects.filter(pk=room.pk).update(last_activity=now)
+    return member, token
+
+
+def member_revise(*, member: models.RoomMember, name: str, answers: dict) -> models.RoomMember:
+    """Replace a member's answers (and name) while the room is open; raises ``RoomClosed`` otherwise."""
+    now = timezone.now()
+    with transaction.atomic():
+        if _room_locked(member.room).is_closed:
+            raise RoomClosed
+        models.RoomMember.objects.filter(pk=member.pk).update(name=name, answers=answers, updated_at=now)
+        models.DecisionRoom.objects.filter(pk=member.room_id).update(last_activity=now)
+    member.name, member.answers, member.updated_at = name, answers, now
+    return member
+
+
+def room_override(*, room: models.DecisionRoom, key: str, value=None, reason: str = "") -> None:
+    """The lead replaces a merged answer (with a reason), or with ``value=None`` restores it."""
+    now = timezone.now()
+    with transaction.atomic():
+        locked = _room_locked(room)
+        if locked.is_closed:
+            raise RoomClosed
+        overrides = dict(locked.overrides)
+        if value is None:
+            overrides.pop(key, None)
+        else:
+            overrides[key] = {"value": value, "reason": reason}
+        models.DecisionRoom.objects.filter(pk=room.pk).update(overrides=overrides, last_activity=now)
+    room.overrides, room.last_activity = overrides, now
+
+
+def _member_names(members):
+    """Each member's name; unnamed members are numbered ("Anonymous member 2") so they stay apart."""
+    names, anonymous = {}, 0
+    for member in members:
+        if member.name:
+            names[member.pk] = member.name
+        else:
+            anonymous += 1
+            names[member.pk] = gettext("Anonymous member %(number)s") % {"number": anonymous}
+    return names
+
+
+def room_state(room: models.DecisionRoom, members: list[models.RoomMember]) -> dict:
+    """Where the team stands, as plain data: members, spread, merged answers, disagreements, recommendation.
+
+    A closed room answers what it showed when it closed. An open one is computed on today's
+    catalogue (and cached until a member answers, the lead overrides or the catalogue changes).
+    Members are referred to by their index in ``members``.
+    """
+    if room.closing is not None:
+        return room.closing
+    fingerprint, prepared = catalogue_prepared()
+    cache_key = f"room:{room.pk}:{room.last_activity.isoformat()}:{fingerprint}:{prepared.today}:{get_language()}"
+    state = cache.get(cache_key)
+    if state is None:
+        state = _room_state(room, members, prepared)
+        cache.set(cache_key, state, 3600)
+    return state
+
+
+def _room_state(room, members, prepared):
+    names = _member_names(members)
+    people, valid = [], []
+    for member in members:
+        person = {
+            "id": member.pk,
+            "name": names[member.pk],
+            "answered": member.updated_at.isoformat(),
+            "verdict": None,
+            "top_pick": None,
+        }
+        try:
+            result = engine.recommend(member.answers, prepared, what_if=False).as_json()
+        except engine.InvalidAnswers:
+            person["outdated"] = True  # answered an earlier questionnaire; asked to answer again
+        else:
+            person["verdict"] = result["verdict"]["kind"]
+            if result["picks"]:
+                person["top_pick"] = {"slug": result["picks"][0]["slug"], "name": result["picks"][0]["name"]}
+            valid.append(team.Member(id=member.pk, name=names[member.pk], answers=member.answers))
+        people.append(person)
+    state = {"members": people, "spread": _spread(valid), "merged": [], "disagreements": [], "result": None}
+    if not valid:
+        return state
+    merged = team.merge(valid, prepared)
+    overrides = team.valid_overrides(merged, room.overrides)
+    answers = team.answers_of(merged, overrides)
+    result = engine.recommend(answers, prepared, what_if=False).as_json()
+    state["answers"] = answers
+    state["merged"] = [
+        {
+            "key": key,
+            "value": answer.value,
+            "rule": answer.rule,
+            "given_by": answer.given_by,
+            "override": overrides.get(key),
+        }
+        for key, answer in merged.items()
+    ]
+    state["disagreements"] = [
+        {
+            "key": item.key,
+            "decides": item.decides,
+            "changes_verdict": item.changes_verdict,
+            "changes_shortlist": item.changes_shortlist,
+            "sides": [
+                {
+                    "value": side.value,
+                    "members": side.members,
+                    "verdict": side.verdict,
+                    "changes_verdict": side.changes_verdict,
+                    "changes_shortlist": side.changes_shortlist,
+                }
+                for side in item.sides
+            ],
+        }
+        for item in team.disagreements(valid, answers, prepared)
+    ]
+    state["result"] = {
+        "verdict": result["verdict"]["kind"],
+        "headline": result["verdict"]["headline"],
+        "picks": [{"slug": pick["slug"], "name": pick["name"], "role": pick["role"]} for pick in result["picks"]],
+        "eligible": result["counts"]["eligible"],
+    }
+    return state
+
+
+def _spread(members):
+    """Per question, how many members gave each answer (each choice, for multiple-choice questions)."""
+    spread = []
+    for question in questions.QUESTIONS:
+        counts = dict.fromkeys(question.values, 0)
+        for member in members:
+            value = member.answers[question.key]
+            for item in value if question.multiple else [value]:
+                counts[item] += 1
+        spread.append({"key": question.key, "counts": [[value, n] for value, n in counts.items() if n]})
+    return spread
+
+
+def room_close(*, room: models.DecisionRoom, automatically: bool = False) -> models.DecisionRoom:
+    """Freeze the room: no more answers; the team's recommendation is saved as a permalink (with its version).
+
+    A room nobody answered closes without a record. Closing twice changes nothing.
+    """
+    members = list(room.members.all())
+    with transaction.atomic():
+        locked = _room_locked(room)
+        if locked.is_closed:
+            return locked
+        state = _room_state(locked, members, catalogue_prepared()[1])
+        state["title"], state["context"] = locked.title, locked.context
+        if state.get("answers"):
+            locked.record = recommendation_create(answers=state["answers"])
+        locked.closing = state
+        locked.closed_at = timezone.now()
+        locked.closed_automatically = automatically
+        locked.save(update_fields=["record", "closing", "closed_at", "closed_automatically"])
+    return locked
+
+
+def rooms_close_idle(*, days: int) -> int:
+    """Close the rooms left open without activity for ``days`` days, keeping what was answered; return how many."""
+    cutoff = timezone.now() - datetime.timedelta(days=days)
+    closed = 0
+    for room in models.DecisionRoom.objects.filter(closed_at__isnull=True, last_activity__lt=cutoff):
+        room_close(room=room, automatically=True)
+        closed += 1
+    return closed

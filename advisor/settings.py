@@ -307,6 +307,10 @@ AXES_VERBOSE = False
 # Anonymous submissions are limited per client address, counted in the
 # database so that every worker process shares the count.
 ADVISOR_SUBMISSION_LIMIT = env_int("ADVISOR_SUBMISSION_LIMIT", 20)
+# Answers to decision rooms a client may send per window (a whole team may share one office address).
+ADVISOR_ROOM_ANSWER_LIMIT = env_int("ADVISOR_ROOM_ANSWER_LIMIT", 60)
+# Days a decision room may stay open without activity; ``manage.py close_idle_rooms`` closes the others.
+ADVISOR_ROOM_IDLE_DAYS = env_int("ADVISOR_ROOM_IDLE_DAYS", 90)
 # Reader reports of inaccuracies a client may send per submission window.
 ADVISOR_REPORT_LIMIT = env_int("ADVISOR_REPORT_LIMIT", 5)
 # /readyz answers 503 when a SQLite database's disk has less free space than this.

@@ -1,8 +1,23 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from advisor.api import api
-from advisor.views import catalogue, core, results
+from advisor.views import catalogue, core, results, rooms
+
+
+class TokenConverter:
+    """A capability token: 43 URL-safe characters (``models.capability_token()``); anything else is a 404."""
+
+    regex = "[A-Za-z0-9_-]{43}"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(TokenConverter, "token")
 
 advisor_patterns = [
     path("", core.home, name="home"),
@@ -23,6 +38,13 @@ advisor_patterns = [
     path("r/<uuid:code>.csv", results.recommendation_csv, name="recommendation-csv"),
     path("r/<uuid:code>/card.png", results.recommendation_card, name="recommendation-card"),
     path("r/<uuid:code>/reevaluate/", results.recommendation_reevaluate, name="recommendation-reevaluate"),
+    path("rooms/", rooms.room_create, name="room-create"),
+    path("rooms/manage/<token:token>/", rooms.room_manage, name="room-manage"),
+    path("rooms/manage/<token:token>/answers/<slug:key>/", rooms.room_override, name="room-override"),
+    path("rooms/manage/<token:token>/close/", rooms.room_close, name="room-close"),
+    path("rooms/answer/<token:token>/", rooms.room_answer, name="room-answer"),
+    path("rooms/member/<token:token>/", rooms.room_member, name="room-member"),
+    path("rooms/view/<token:token>/", rooms.room_view, name="room-view"),
 ]
 
 urlpatterns = [

@@ -31,8 +31,8 @@ def _see_other(recommendation):
 @require_http_methods(["GET", "HEAD", "POST"])
 def questionnaire(request):
     if request.method == "POST":
-        preset = _preset_or_none(request.POST.get("preset"))
-        form = forms.QuestionnaireForm(request.POST, preset_answers=_preset_answers(preset))
+        preset = preset_or_none(request.POST.get("preset"))
+        form = forms.QuestionnaireForm(request.POST, preset_answers=preset_answers(preset))
         if form.is_valid():
             if ratelimit.over_limit(request):
                 return ratelimit.ratelimited(request)
@@ -45,9 +45,9 @@ def questionnaire(request):
             return _see_other(recommendation)
         status = 400
     else:
-        initial, preset = _initial_answers(request)
+        initial, preset = initial_answers(request)
         form = forms.QuestionnaireForm(
-            initial={**initial, "preset": preset.slug if preset else ""}, preset_answers=_preset_answers(preset)
+            initial={**initial, "preset": preset.slug if preset else ""}, preset_answers=preset_answers(preset)
         )
         status = 200
     presets = models.AudiencePreset.objects.only("slug", "name")
@@ -60,13 +60,13 @@ def questionnaire(request):
     return render(request, "advisor/questionnaire_form.html", context, status=status)
 
 
-def _preset_or_none(slug):
+def preset_or_none(slug):
     if not slug or not forms.PRESET_SLUG.fullmatch(slug):
         return None
     return models.AudiencePreset.objects.filter(slug=slug).only("slug", "name", "answers").first()
 
 
-def _preset_answers(preset):
+def preset_answers(preset):
     return forms.initial_from_answers(preset.answers) if preset else {}
 
 
@@ -74,16 +74,16 @@ def _question_list(unanswered):
     return ", ".join(f"“{_(question.label)}”" for question in unanswered)
 
 
-def _initial_answers(request):
+def initial_answers(request):
     """Answers to start from, and the preset they come from: a preset, an earlier result, or none at all."""
     preset_slug = request.GET.get("preset")
     from_code = request.GET.get("from")
     if preset_slug:
-        preset = _preset_or_none(preset_slug)
+        preset = preset_or_none(preset_slug)
         if preset is None:
             messages.warning(request, _("There is no such audience preset; starting from a blank questionnaire."))
             return {}, None
-        initial = _preset_answers(preset)
+        initial = preset_answers(preset)
         messages.info(
             request,
             _(
