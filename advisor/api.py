@@ -11,6 +11,7 @@ and makes every error under /api/ a JSON ``Error``.
 """
 
 from django.http import HttpResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Status
 from ninja.errors import HttpError, ValidationError
@@ -20,6 +21,7 @@ from advisor import forms, models, ratelimit, schemas, services
 from advisor.engine import questions
 from advisor.middleware import API_STATUS_MESSAGES
 from advisor.views.results import result_json
+from advisor.views.rooms import room_json
 
 
 class NotJson(Exception):
@@ -191,3 +193,144 @@ def create_recommendation(request, payload: schemas.RecommendationIn, response: 
         return refused
     response["Location"] = request.build_absolute_uri(recommendation.get_absolute_url())
     return Status(201, result_json(request, recommendation))
+
+
+# -- Decision rooms ------------------------------------------------------------------------------
+
+ROOM_ERRORS = {**ERRORS, 404: schemas.Error, 409: schemas.Error}
+
+
+def _refused(response):
+    response["Retry-After"] = str(ratelimit.retry_after())
+    return Status(429, error(_("Too many submissions from your address. Wait a minute, then try again.")))
+
+
+def _not_found():
+    return Status(404, error(_("There is no such room or member; check the link.")))
+
+
+@api.post(
+    "/rooms",
+    response={201: schemas.RoomCreated, **ERRORS},
+    operation_id="createRoom",
+    summary="Open a decision room; answers the lead's manage token (shown only now) and the links to share.",
+    url_name="rooms",
+)
+def create_room(request, payload: schemas.RoomIn, response: HttpResponse):
+    fields = {"title": " ".join(payload.title.split()), "context": payload.context, "deadline": payload.deadline}
+    if not fields["title"]:
+        return Status(400, error(_("Give the room a title."), {"title": [_("This field is required.")]}))
+    if ratelimit.over_limit(request, purpose=ratelimit.ROOMS):
+        return _refused(response)
+    try:
+        room, token = services.room_create(
+            **fields, admit=lambda: ratelimit.submission_allowed(request, purpose=ratelimit.ROOMS)
+        )
+    except services.SubmissionRefused:
+        return _refused(response)
+    response["Location"] = request.build_absolute_uri(room.get_absolute_url())
+    return Status(
+        201,
+        {
+            "manage_token": token,
+            "answer_token": room.answer_token,
+            "view_token": room.view_token,
+            "links": {
+                "view": request.build_absolute_uri(room.get_absolute_url()),
+                "answer": request.build_absolute_uri(room.answer_url()),
+                "manage": request.build_absolute_uri(reverse("advisor:room-manage", kwargs={"token": token})),
+            },
+        },
+    )
+
+
+@api.get(
+    "/rooms/{token}",
+    response={200: schemas.Room, 404: schemas.Error},
+    operation_id="getRoom",
+    summary="Where the team stands (with the view token, or the lead's manage token).",
+    url_name="room",
+)
+def get_room(request, token: str):
+    room = models.DecisionRoom.objects.select_related("record").filter(view_token=token).first()
+    room = room or services.room_for_manager(token)
+    if room is None:
+        return _not_found()
+    return Status(200, room_json(request, room))
+
+
+def _member_answers(payload):
+    answers, errors = forms.validate_answers(payload.answers.model_dump())
+    return answers, errors, " ".join(payload.name.split())
+
+
+@api.post(
+    "/rooms/{token}/members",
+    response={201: schemas.MemberCreated, **ROOM_ERRORS},
+    operation_id="answerRoom",
+    summary="A member answers (with the room's answer token); answers the member's own token to revise them.",
+    description="409: the room is closed, or has 50 members already.",
+    url_name="room-members",
+)
+def answer_room(request, token: str, payload: schemas.MemberIn, response: HttpResponse):
+    room = models.DecisionRoom.objects.filter(answer_token=token).first()
+    if room is None:
+        return _not_found()
+    answers, errors, name = _member_answers(payload)
+    if errors:
+        return Status(400, error(_("Some answers are missing or invalid."), errors))
+    if ratelimit.over_limit(request, purpose=ratelimit.ROOM_ANSWERS):
+        return _refused(response)
+    try:
+        _member, member_token = services.member_add(
+            room=room,
+            name=name,
+            answers=answers,
+            admit=lambda: ratelimit.submission_allowed(request, purpose=ratelimit.ROOM_ANSWERS),
+        )
+    except services.SubmissionRefused:
+        return _refused(response)
+    except services.RoomClosed:
+        return Status(409, error(_("This decision is closed: it takes no more answers.")))
+    except services.RoomFull:
+        message = _("This room has %(max)s members already, which is as many as a room takes.")
+        return Status(409, error(message % {"max": models.DecisionRoom.MAX_MEMBERS}))
+    edit_link = request.build_absolute_uri(reverse("advisor:room-member", kwargs={"token": member_token}))
+    return Status(201, {"name": name, "member_token": member_token, "edit_link": edit_link})
+
+
+@api.put(
+    "/members/{token}",
+    response={200: schemas.Room, **ROOM_ERRORS},
+    operation_id="reviseAnswers",
+    summary="A member replaces their own answers (with their member token) while the room is open.",
+    url_name="member",
+)
+def revise_answers(request, token: str, payload: schemas.MemberIn):
+    member = services.member_for_token(token)
+    if member is None:
+        return _not_found()
+    answers, errors, name = _member_answers(payload)
+    if errors:
+        return Status(400, error(_("Some answers are missing or invalid."), errors))
+    try:
+        services.member_revise(member=member, name=name, answers=answers)
+    except services.RoomClosed:
+        return Status(409, error(_("This decision is closed: it takes no more answers.")))
+    member.room.refresh_from_db()
+    return Status(200, room_json(request, member.room))
+
+
+@api.post(
+    "/rooms/{token}/close",
+    response={200: schemas.Room, **ROOM_ERRORS},
+    operation_id="closeRoom",
+    summary="The lead closes the room (with the manage token) into a decision record.",
+    url_name="room-close",
+)
+def close_room(request, token: str):
+    room = services.room_for_manager(token)
+    if room is None:
+        return _not_found()
+    room = services.room_close(room=room)
+    return Status(200, room_json(request, room))

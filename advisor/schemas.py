@@ -10,6 +10,7 @@ the document as an ``if``/``then`` and checked by ``questions.check()``.
 Every object of ours is described field by field; no ``additionalProperties: true``.
 """
 
+import datetime
 from typing import Literal
 
 from ninja import Schema
@@ -329,3 +330,117 @@ class Result(Schema):
     excluded: list[ExcludedModel]
     counts: Counts
     reevaluation: Reevaluation | None
+
+
+# -- Decision rooms ---------------------------------------------------------------------------
+
+
+class RoomIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(min_length=1, max_length=120, description="What the team is deciding.")
+    context: str = Field(default="", max_length=2000, description="A few lines for the members.")
+    deadline: datetime.date | None = Field(default=None, description="Decide by this day (YYYY-MM-DD).")
+
+
+class MemberIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(default="", max_length=80, description="Shown to the team; empty for an anonymous member.")
+    answers: Answers
+
+
+class RoomLinks(Schema):
+    view: str = Field(description="Read-only, for stakeholders; once closed, the decision record.")
+    answer: str | None = Field(description="Invites members to answer; null once the room is closed.")
+    manage: str | None = Field(default=None, description="The lead's link; given only when the room is created.")
+
+
+class RoomCreated(Schema):
+    manage_token: str = Field(description="Keep it: the only way to manage the room. It is not shown again.")
+    answer_token: str
+    view_token: str
+    links: RoomLinks
+
+
+class MemberCreated(Schema):
+    name: str
+    member_token: str = Field(description="Keep it: the only way to revise these answers.")
+    edit_link: str
+
+
+class ModelRef(Schema):
+    slug: str
+    name: str
+
+
+class RoomMember(Schema):
+    name: str
+    answered: str
+    verdict: Literal["open", "closed", "hybrid", "none"] | None
+    top_pick: ModelRef | None
+    outdated: bool = Field(description="Answered an earlier questionnaire; not counted until answered again.")
+
+
+class Override(Schema):
+    value: AnswerValue
+    reason: str
+
+
+class MergedAnswer(Schema):
+    key: str
+    value: AnswerValue
+    rule: Literal["union", "strictest", "fewest-eligible", "median", "most-named"]
+    given_by: list[str] = Field(description="The members whose answer this is (or who need a part of it).")
+    override: Override | None = Field(description="The lead's replacement of the merged answer, with the reason.")
+
+
+class DisagreementSide(Schema):
+    value: AnswerValue
+    members: list[str]
+    verdict: str
+    changes_verdict: bool
+    changes_shortlist: bool
+
+
+class Disagreement(Schema):
+    key: str
+    decides: bool = Field(description="Taking another member's answer changes the verdict or the shortlist.")
+    changes_verdict: bool
+    changes_shortlist: bool
+    sides: list[DisagreementSide]
+
+
+class TeamPick(Schema):
+    slug: str
+    name: str
+    role: str
+
+
+class TeamRecommendation(Schema):
+    verdict: Literal["open", "closed", "hybrid", "none"]
+    headline: Message
+    picks: list[TeamPick]
+    eligible: int
+
+
+class RecordRef(Schema):
+    code: str
+    permalink: str
+
+
+class Room(Schema):
+    title: str
+    context: str
+    deadline: datetime.date | None
+    status: Literal["open", "closed"]
+    created_at: str
+    closed_at: str | None
+    closed_automatically: bool
+    links: RoomLinks
+    members: list[RoomMember]
+    answers: dict[str, AnswerValue] | None = Field(description="The team's answers, overrides applied.")
+    merged: list[MergedAnswer]
+    disagreements: list[Disagreement] = Field(description="Those that decide the outcome first.")
+    recommendation: TeamRecommendation | None
+    record: RecordRef | None = Field(description="The saved recommendation, once the room is closed.")

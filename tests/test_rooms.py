@@ -351,3 +351,71 @@ class PrivacyTests(RoomFlow):
             assert client.post(url, data).status_code == 403, url
         assert models.DecisionRoom.objects.count() == 1
         assert not models.RoomMember.objects.exists()
+
+
+class ApiTests(RoomFlow):
+    def post(self, url, body):
+        return self.client.post(url, body, content_type="application/json")
+
+    def test_a_room_through_the_api(self):
+        created = self.post("/api/v1/rooms", {"title": "Coding assistant", "deadline": "2027-02-01"})
+        assert created.status_code == 201, created.content
+        links = created.json()
+        assert TOKEN.fullmatch(links["manage_token"])
+        answer_token, view_token = links["answer_token"], links["view_token"]
+        ada = self.post(f"/api/v1/rooms/{answer_token}/members", {"name": "Ada", "answers": complete_answers()})
+        assert ada.status_code == 201, ada.content
+        sec = self.post(
+            f"/api/v1/rooms/{answer_token}/members",
+            {"answers": complete_answers(deployment="on-premises", hardware="node-8x80")},
+        )
+        assert sec.status_code == 201
+        assert sec.json()["name"] == ""
+        room = self.client.get(f"/api/v1/rooms/{view_token}").json()
+        assert [member["name"] for member in room["members"]] == ["Ada", "Anonymous member 1"]
+        assert room["answers"]["deployment"] == "on-premises"
+        deployment = next(item for item in room["disagreements"] if item["key"] == "deployment")
+        assert deployment["decides"]
+        assert {tuple(side["members"]) for side in deployment["sides"]} == {("Ada",), ("Anonymous member 1",)}
+        merged = next(row for row in room["merged"] if row["key"] == "deployment")
+        assert merged["given_by"] == ["Anonymous member 1"] and merged["rule"] == "strictest"
+        assert room["recommendation"]["headline"]["text"]
+        # A member revises their own answers with their token; bad answers are refused with reasons.
+        member_token = ada.json()["member_token"]
+        bad = self.client.put(
+            f"/api/v1/members/{member_token}",
+            {"answers": {**complete_answers(), "deployment": "moon"}},
+            content_type="application/json",
+        )
+        assert bad.status_code == 400
+        assert bad.json()["errors"]["deployment"] == ["That is not one of the choices."]
+        revised = self.client.put(
+            f"/api/v1/members/{member_token}",
+            {"name": "Ada", "answers": complete_answers(deployment="own-cloud")},
+            content_type="application/json",
+        )
+        assert revised.status_code == 200
+        assert models.RoomMember.objects.get(name="Ada").answers["deployment"] == "own-cloud"
+        # Neither the view nor the answer token closes the room; the manage token does.
+        assert self.post(f"/api/v1/rooms/{view_token}/close", {}).status_code == 404
+        assert self.post(f"/api/v1/rooms/{answer_token}/close", {}).status_code == 404
+        closed = self.post(f"/api/v1/rooms/{links['manage_token']}/close", {})
+        assert closed.status_code == 200
+        record = closed.json()["record"]
+        assert closed.json()["status"] == "closed" and record["permalink"].endswith(f"/r/{record['code']}/")
+        late = self.post(f"/api/v1/rooms/{answer_token}/members", {"answers": complete_answers()})
+        assert late.status_code == 409
+        assert late.json()["error"] == "This decision is closed: it takes no more answers."
+
+    def test_unknown_tokens_and_bad_bodies_are_json_errors(self):
+        assert self.client.get("/api/v1/rooms/nope").status_code == 404
+        assert self.client.get("/api/v1/rooms/nope").json()["error"]
+        assert self.post("/api/v1/rooms/nope/members", {"answers": complete_answers()}).status_code == 404
+        response = self.post("/api/v1/rooms", {"title": "", "owner": "x"})
+        assert response.status_code == 400
+        assert not models.DecisionRoom.objects.exists()
+
+    def test_the_openapi_document_describes_the_room_operations(self):
+        document = self.client.get("/api/v1/openapi.json").json()
+        operations = {op["operationId"] for path in document["paths"].values() for op in path.values()}
+        assert {"createRoom", "getRoom", "answerRoom", "reviseAnswers", "closeRoom"} <= operations

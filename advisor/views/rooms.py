@@ -259,3 +259,51 @@ def room_member(request, token):
     response = _questionnaire(request, form, {"room": room, "member": member})
     _set_cookie(response, MEMBER_COOKIE.format(pk=room.pk), token, reverse("advisor:room-create"))
     return response
+
+
+def room_json(request, room, members=None):
+    """A room as the API answers it: the same state the room page shows, members named."""
+    members = list(room.members.all()) if members is None else members
+    state = services.room_state(room, members)
+    names = {person["id"]: person["name"] for person in state["members"]}
+
+    def who(ids):
+        return [names.get(member_id, "") for member_id in ids]
+
+    result = state.get("result")
+    return {
+        "title": room.title,
+        "context": room.context,
+        "deadline": room.deadline,
+        "status": "closed" if room.is_closed else "open",
+        "created_at": room.created_at.isoformat(),
+        "closed_at": room.closed_at.isoformat() if room.closed_at else None,
+        "closed_automatically": room.closed_automatically,
+        "links": {
+            "view": request.build_absolute_uri(room.get_absolute_url()),
+            "answer": None if room.is_closed else request.build_absolute_uri(room.answer_url()),
+        },
+        "members": [
+            {
+                "name": person["name"],
+                "answered": person["answered"],
+                "verdict": person["verdict"],
+                "top_pick": person["top_pick"],
+                "outdated": bool(person.get("outdated")),
+            }
+            for person in state["members"]
+        ],
+        "answers": state.get("answers"),
+        "merged": [{**row, "given_by": who(row["given_by"])} for row in state["merged"]],
+        "disagreements": [
+            {**item, "sides": [{**side, "members": who(side["members"])} for side in item["sides"]]}
+            for item in state["disagreements"]
+        ],
+        "recommendation": presenters.with_text(result) if result else None,
+        "record": {
+            "code": str(room.record.code),
+            "permalink": request.build_absolute_uri(room.record.get_absolute_url()),
+        }
+        if room.record_id
+        else None,
+    }
