@@ -390,7 +390,7 @@ class Override(Schema):
 class MergedAnswer(Schema):
     key: str
     value: AnswerValue
-    rule: Literal["union", "strictest", "fewest-eligible", "median", "most-named"]
+    rule: Literal["union", "strictest", "same-place", "fewest-eligible", "median", "most-named"]
     given_by: list[str] = Field(description="The members whose answer this is (or who need a part of it).")
     override: Override | None = Field(description="The lead's replacement of the merged answer, with the reason.")
 

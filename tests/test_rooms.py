@@ -419,3 +419,34 @@ class ApiTests(RoomFlow):
         document = self.client.get("/api/v1/openapi.json").json()
         operations = {op["operationId"] for path in document["paths"].values() for op in path.values()}
         assert {"createRoom", "getRoom", "answerRoom", "reviseAnswers", "closeRoom"} <= operations
+
+
+class TeamRecordTests(RoomFlow):
+    def test_the_record_permalink_and_markdown_name_the_participants_overrides_and_dissent(self):
+        room, manage_url = self.open_room(title="Support assistant model")
+        self.answer(room, self.client_class(), "Ada", deployment="any-api")
+        self.answer(room, self.client_class(), "Sec", deployment="on-premises", hardware="node-8x80")
+        token = manage_url.split("/")[-2]
+        self.client.post(
+            reverse("advisor:room-override", kwargs={"token": token, "key": "volume"}),
+            {"volume-value": "high", "volume-reason": "The launch plan doubles traffic."},
+        )
+        self.client.post(reverse("advisor:room-close", kwargs={"token": token}))
+        room.refresh_from_db()
+        page = self.client.get(room.record.get_absolute_url())
+        self.assertContains(page, "A team decision")
+        self.assertContains(page, "“Support assistant model”")
+        self.assertContains(page, "Ada")
+        self.assertContains(page, "Sec")
+        self.assertContains(page, "The launch plan doubles traffic.")
+        self.assertContains(page, "Dissent")
+        self.assertContains(page, "The team's answers")
+        record = self.client.get(reverse("advisor:recommendation-record", kwargs={"code": room.record.code}))
+        text = record.content.decode()
+        assert "## A team decision" in text
+        assert "- Ada:" in text and "- Sec:" in text
+        assert "The launch plan doubles traffic." in text
+        assert "Where may the model run? " in text and "On our own servers: Sec (the team's answer)" in text
+        # An ordinary result says nothing of a team.
+        single = self.client.post(reverse("advisor:questionnaire"), complete_answers())
+        assert "A team decision" not in self.client.get(single["Location"]).content.decode()

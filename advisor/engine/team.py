@@ -8,9 +8,12 @@ The rule, question by question (``RULES``):
   restricted use that any member needs is needed by the team.
 - **The strictest answer wins** (``strictest``) for the other hard constraints, along the order in
   ``STRICTNESS``: on-premises over own cloud, regulated data over internal, the higher user band,
-  the smaller hardware, the sooner deadline, "yes" over "no" for commercial use, hosting for
+  the sooner deadline, "yes" over "no" for commercial use, hosting for
   others and training on outputs. "Not sure yet" about users or revenue outranks every band but
   the highest, since it keeps every threshold in view.
+- **What the team can run models on** (``same-place``) is a fact about where the model runs: the
+  smallest hardware named by the members who gave the team's answer to "Where may the model
+  run?" (a member who answered "any cloud API" and "no hardware" says nothing about the servers).
 - **Where the organisation is based** and **the sector** have no order of their own: the answer
   that leaves the fewest models eligible wins (``fewest-eligible``); a regulated sector always
   wins over "not a regulated sector".
@@ -22,7 +25,6 @@ The rule, question by question (``RULES``):
 
 When several answers leave equally few models eligible, the one most members gave wins, then
 the one listed first.
-After merging, a model on users' devices needs a device: the smallest device a member named.
 The lead's overrides replace merged answers afterwards, each with its reason.
 
 ``disagreements()`` re-runs the engine for each question the members answered differently,
@@ -33,11 +35,18 @@ the verdict or the shortlist: those questions decide the outcome.
 from dataclasses import dataclass, field
 
 from advisor.engine.prepared import PreparedCatalogue
-from advisor.engine.questions import BY_KEY, DEVICES, KEYS, NOT_SURE, QUESTIONS, InvalidAnswers, check
+from advisor.engine.questions import BY_KEY, KEYS, NOT_SURE, QUESTIONS, InvalidAnswers, check
 from advisor.engine.result import recommend
 from advisor.engine.text import gettext_noop as _
 
-UNION, STRICTEST, FEWEST_ELIGIBLE, MEDIAN, MOST_NAMED = "union", "strictest", "fewest-eligible", "median", "most-named"
+UNION, STRICTEST, SAME_PLACE, FEWEST_ELIGIBLE, MEDIAN, MOST_NAMED = (
+    "union",
+    "strictest",
+    "same-place",
+    "fewest-eligible",
+    "median",
+    "most-named",
+)
 
 RULES = {
     "use_case": MOST_NAMED,
@@ -49,7 +58,7 @@ RULES = {
     "sector": FEWEST_ELIGIBLE,
     "restricted_uses": UNION,
     "deployment": STRICTEST,
-    "hardware": STRICTEST,
+    "hardware": SAME_PLACE,
     "transparency": STRICTEST,
     "customisation": STRICTEST,
     "mlops": MEDIAN,
@@ -78,6 +87,7 @@ STRICTNESS = {
 RULE_TEXT = {
     UNION: _("Every need counts: what any member needs is needed."),
     STRICTEST: _("The strictest answer wins."),
+    SAME_PLACE: _("The smallest hardware named by the members who gave the team's answer on where the model may run."),
     FEWEST_ELIGIBLE: _("The answer that leaves the fewest models eligible wins."),
     MEDIAN: _("The middle answer (of an even number, the earlier of the two middle ones)."),
     MOST_NAMED: _("The answer most members gave (a tie goes to the choice listed first)."),
@@ -156,15 +166,18 @@ def merge(members: list[Member], catalogue: PreparedCatalogue) -> dict[str, Merg
         elif rule == MEDIAN:
             ordered = sorted(given, key=question.values.index)
             value = ordered[(len(ordered) - 1) // 2]
+        elif rule == SAME_PLACE:
+            value = None  # settled once the deployment is known
         elif rule == MOST_NAMED:
             value = min(set(given), key=_tie_break(key, given))
         else:
             deferred.append(key)
             value = min(set(given), key=_tie_break(key, given))  # for now; settled below
         merged[key] = MergedAnswer(key, value, rule)
-    if merged["deployment"].value == "on-device" and merged["hardware"].value not in DEVICES:
-        devices = [member.answers["hardware"] for member in members if member.answers["hardware"] in DEVICES]
-        merged["hardware"].value = max(set(devices), key=lambda value: _position("hardware", value))
+    place = [
+        member.answers["hardware"] for member in members if member.answers["deployment"] == merged["deployment"].value
+    ]
+    merged["hardware"].value = max(set(place), key=lambda value: _position("hardware", value))
     for key in deferred:
         merged[key].value = _fewest_eligible(key, members, merged, catalogue)
     for key, answer in merged.items():
@@ -241,7 +254,7 @@ def disagreements(members: list[Member], answers: dict, catalogue: PreparedCatal
     for question in QUESTIONS:
         key = question.key
         sides = {}
-        for member in members:
+        for member in _speaking_to(key, members, answers):
             value = member.answers[key]
             label = tuple(value) if question.multiple else value
             sides.setdefault(label, Side(value=value, members=[])).members.append(member)
@@ -269,6 +282,13 @@ def disagreements(members: list[Member], answers: dict, catalogue: PreparedCatal
         found.append(disagreement)
     found.sort(key=lambda item: (not item.changes_verdict, not item.decides))  # stable: questionnaire order
     return found
+
+
+def _speaking_to(key, members, answers):
+    """The members whose answer to ``key`` bears on the team's: for hardware, those at the team's place."""
+    if RULES[key] == SAME_PLACE:
+        return [member for member in members if member.answers["deployment"] == answers["deployment"]]
+    return members
 
 
 def _label(question, value):

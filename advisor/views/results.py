@@ -178,6 +178,7 @@ def _permalink_render(request, code, fingerprint):
         context["compare_slugs"] = [entry["slug"] for entry in result.get("ranking", [])[:3]]
         return render(request, "advisor/recommendation_detail_v2.html", context)
     context.update(_brief_context(result, answers))
+    context.update(_team_context(recommendation))
     if context["catalogue_changed"]:
         preview = services.today_preview(recommendation)
         context["today_preview"] = presenters.with_text(preview) if preview else None
@@ -212,6 +213,18 @@ def _brief_context(result, answers):
     }
 
 
+def _team_context(recommendation):
+    """The decision room a result closed, when it is a team's record: its participants, overrides and dissent."""
+    room = (
+        models.DecisionRoom.objects.filter(record=recommendation)
+        .only("title", "context", "view_token", "closing", "closed_at")
+        .first()
+    )
+    if room is None:
+        return {}
+    return {"room": room, "team": presenters.room_for_display(room.closing)}
+
+
 def _v3_recommendation_or_404(code):
     recommendation = get_object_or_404(models.Recommendation, code=code)
     if recommendation.engine_version == "2":
@@ -232,6 +245,7 @@ def recommendation_record(request, code):
         "permalink": request.build_absolute_uri(recommendation.get_absolute_url()),
         "excluded_groups": presenters.excluded_groups(result.get("excluded", []), presenters.rule_titles()),
         **_brief_context(result, answers),
+        **_team_context(recommendation),
     }
     text = render_to_string("advisor/recommendation_record.md", context, request=request)
     response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
