@@ -87,6 +87,15 @@ def _answer_errors(pydantic_errors):
     errors = {}
     for item in pydantic_errors:
         location = [str(part) for part in item.get("loc", ())][2:]  # drop "body", "payload"
+        if location[:1] in (["title"], ["context"], ["deadline"], ["name"]):
+            messages = {
+                "missing": _("This field is required."),
+                "string_too_short": _("This field is required."),
+                "string_too_long": _("This is too long."),
+            }
+            fallback = _("Give a day as YYYY-MM-DD.") if location[0] == "deadline" else _("Give text.")
+            errors.setdefault(location[0], []).append(messages.get(item.get("type"), fallback))
+            continue
         if location[:1] != ["answers"]:
             message = _("Send an object with exactly one key, “answers”.")
             errors.setdefault("__all__", []).append(message)

@@ -11,14 +11,16 @@ Every object of ours is described field by field; no ``additionalProperties: tru
 """
 
 import datetime
+import re
 from typing import Literal
 
 from ninja import Schema
-from pydantic import ConfigDict, Field, create_model
+from pydantic import ConfigDict, Field, create_model, field_validator
 
 from advisor.engine import hardware, questions
 
 Scalar = str | int | float
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class Message(Schema):
@@ -341,6 +343,14 @@ class RoomIn(Schema):
     title: str = Field(min_length=1, max_length=120, description="What the team is deciding.")
     context: str = Field(default="", max_length=2000, description="A few lines for the members.")
     deadline: datetime.date | None = Field(default=None, description="Decide by this day (YYYY-MM-DD).")
+
+    @field_validator("deadline", mode="before")
+    @classmethod
+    def _a_day_as_written(cls, value):
+        # pydantic would read a number as a Unix time and a datetime as its day; only "YYYY-MM-DD" is a day here.
+        if value is not None and not (isinstance(value, str) and ISO_DAY.fullmatch(value)):
+            raise ValueError("a day as YYYY-MM-DD")
+        return value
 
 
 class MemberIn(Schema):

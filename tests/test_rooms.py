@@ -413,6 +413,8 @@ class ApiTests(RoomFlow):
         assert self.post("/api/v1/rooms/nope/members", {"answers": complete_answers()}).status_code == 404
         response = self.post("/api/v1/rooms", {"title": "", "owner": "x"})
         assert response.status_code == 400
+        for deadline in (0, 1_700_000_000, "2027-01-01T00:00:00", "tomorrow"):
+            assert self.post("/api/v1/rooms", {"title": "A", "deadline": deadline}).status_code == 400, deadline
         assert not models.DecisionRoom.objects.exists()
 
     def test_the_openapi_document_describes_the_room_operations(self):
