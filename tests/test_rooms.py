@@ -101,7 +101,7 @@ class AnsweringTests(RoomFlow):
         self.assertContains(page, 'name="name"')
         self.assertContains(page, "Prefilled for")
         self.assertContains(page, "noindex")
-        assert page["Referrer-Policy"] == "no-referrer"
+        assert page["Referrer-Policy"] == "same-origin"
         edit_url = self.answer(room, self.client, "Ada", deployment="own-cloud")
         assert re.fullmatch(r"/rooms/member/[A-Za-z0-9_-]{43}/", edit_url)
         member = models.RoomMember.objects.get()
@@ -334,7 +334,7 @@ class PrivacyTests(RoomFlow):
         for url in (manage_url, room.answer_url(), room.get_absolute_url(), member_url):
             response = self.client.get(url)
             assert response["X-Robots-Tag"] == "noindex, nofollow", url
-            assert response["Referrer-Policy"] == "no-referrer", url
+            assert response["Referrer-Policy"] == "same-origin", url  # never to another site
             self.assertContains(response, '<meta name="robots" content="noindex, nofollow">')
 
     def test_every_room_form_needs_a_csrf_token(self):

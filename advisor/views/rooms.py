@@ -30,9 +30,11 @@ def _see_other(url):
 
 
 def _capability_headers(response):
-    # Capability URLs: keep them out of search engines and out of Referer headers.
+    # Capability URLs: keep them out of search engines and out of Referer headers to other sites.
+    # "same-origin", not "no-referrer": these pages post forms, and under "no-referrer" browsers
+    # send "Origin: null", which Django's CSRF check rightly refuses.
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
