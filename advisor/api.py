@@ -93,8 +93,12 @@ def _answer_errors(pydantic_errors):
                 "string_too_short": _("This field is required."),
                 "string_too_long": _("This is too long."),
             }
-            fallback = _("Give a day as YYYY-MM-DD.") if location[0] == "deadline" else _("Give text.")
-            errors.setdefault(location[0], []).append(messages.get(item.get("type"), fallback))
+            if location[0] == "deadline":
+                message = _("Give a day as YYYY-MM-DD.")
+            else:
+                messages["value_error"] = _("This is too long.")
+                message = messages.get(item.get("type"), _("Give text."))
+            errors.setdefault(location[0], []).append(message)
             continue
         if location[:1] != ["answers"]:
             message = _("Send an object with exactly one key, “answers”.")

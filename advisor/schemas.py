@@ -12,15 +12,30 @@ Every object of ours is described field by field; no ``additionalProperties: tru
 
 import datetime
 import re
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Schema
-from pydantic import ConfigDict, Field, create_model, field_validator
+from pydantic import AfterValidator, ConfigDict, Field, create_model, field_validator
 
 from advisor.engine import hardware, questions
 
 Scalar = str | int | float
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def text(max_length, description, **options):
+    """Free text of at most ``max_length`` characters, counted as HTML's ``maxlength`` counts them.
+
+    That is in UTF-16 code units: a character outside the Basic Multilingual Plane (an emoji)
+    counts twice, in the browser's form and here alike, and the same text passes both or neither.
+    """
+
+    def within(value):
+        if len(value.encode("utf-16-le", "surrogatepass")) // 2 > max_length:
+            raise ValueError("too long")
+        return value
+
+    return Annotated[str, Field(max_length=max_length, description=description, **options), AfterValidator(within)]
 
 
 class Message(Schema):
@@ -340,8 +355,8 @@ class Result(Schema):
 class RoomIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    title: str = Field(min_length=1, max_length=120, description="What the team is deciding.")
-    context: str = Field(default="", max_length=2000, description="A few lines for the members.")
+    title: text(120, "What the team is deciding.", min_length=1)
+    context: text(2000, "A few lines for the members.") = ""
     deadline: datetime.date | None = Field(default=None, description="Decide by this day (YYYY-MM-DD).")
 
     @field_validator("deadline", mode="before")
@@ -356,7 +371,7 @@ class RoomIn(Schema):
 class MemberIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(default="", max_length=80, description="Shown to the team; empty for an anonymous member.")
+    name: text(80, "Shown to the team; empty for an anonymous member.") = ""
     answers: Answers
 
 

@@ -413,6 +413,12 @@ class ApiTests(RoomFlow):
         assert self.post("/api/v1/rooms/nope/members", {"answers": complete_answers()}).status_code == 404
         response = self.post("/api/v1/rooms", {"title": "", "owner": "x"})
         assert response.status_code == 400
+        # Lengths count as a browser's maxlength does: an emoji outside the BMP counts twice.
+        assert self.post("/api/v1/rooms", {"title": "A", "context": "\N{GRINNING FACE}" * 1000}).status_code == 201
+        too_long = self.post("/api/v1/rooms", {"title": "A", "context": "\N{GRINNING FACE}" * 1001})
+        assert too_long.status_code == 400
+        assert too_long.json()["errors"] == {"context": ["This is too long."]}
+        models.DecisionRoom.objects.all().delete()
         for deadline in (0, 1_700_000_000, "2027-01-01T00:00:00", "tomorrow"):
             assert self.post("/api/v1/rooms", {"title": "A", "deadline": deadline}).status_code == 400, deadline
         assert not models.DecisionRoom.objects.exists()
