@@ -71,6 +71,9 @@ def error(message, errors=None):
 
 # -- Requests that do not fit the schema --------------------------------------------------------
 
+# The fields of a room or a member, besides the answers.
+ROOM_FIELDS = {"title", "context", "deadline", "name"}
+
 # pydantic's error types, as the questionnaire's own error codes (questions.ERRORS).
 PYDANTIC_CODES = {
     "literal_error": "invalid-choice",
@@ -87,10 +90,11 @@ def _answer_errors(pydantic_errors):
     errors = {}
     for item in pydantic_errors:
         location = [str(part) for part in item.get("loc", ())][2:]  # drop "body", "payload"
-        if location[:1] in (["title"], ["context"], ["deadline"], ["name"]):
+        if location[:1] and location[0] in ROOM_FIELDS:
             messages = {
                 "missing": _("This field is required."),
                 "string_too_short": _("This field is required."),
+                "string_pattern_mismatch": _("This field is required."),
                 "string_too_long": _("This is too long."),
             }
             if location[0] == "deadline":
@@ -123,7 +127,11 @@ def _answer_errors(pydantic_errors):
 
 @api.exception_handler(ValidationError)
 def validation_error(request, exc):
-    body = error(_("Some answers are missing or invalid."), _answer_errors(exc.errors))
+    errors = _answer_errors(exc.errors)
+    if set(errors) <= ROOM_FIELDS:
+        body = error(_("Some fields are missing or invalid."), errors)
+    else:
+        body = error(_("Some answers are missing or invalid."), errors)
     return api.create_response(request, body, status=400)
 
 
@@ -230,9 +238,8 @@ def _not_found():
     url_name="rooms",
 )
 def create_room(request, payload: schemas.RoomIn, response: HttpResponse):
-    fields = {"title": " ".join(payload.title.split()), "context": payload.context, "deadline": payload.deadline}
-    if not fields["title"]:
-        return Status(400, error(_("Give the room a title."), {"title": [_("This field is required.")]}))
+    # The schema asks for a character that is not a space, so the stripped title is never empty.
+    fields = {"title": payload.title.strip(), "context": payload.context, "deadline": payload.deadline}
     if ratelimit.over_limit(request, purpose=ratelimit.ROOMS):
         return _refused(response)
     try:

@@ -21,6 +21,11 @@ from advisor.engine import hardware, questions
 
 Scalar = str | int | float
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+# Some character that is not a space: the spaces spelled out, since "\s" means different characters
+# in Python, in JavaScript and in pydantic's regex engine. They include every character Python's
+# str.strip() removes, so a title that matches keeps a character once stripped.
+SPACES = "\t\n\v\f\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+NOT_ONLY_SPACES = f"[^{SPACES}]"
 
 
 def text(max_length, description, **options):
@@ -355,7 +360,7 @@ class Result(Schema):
 class RoomIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    title: text(120, "What the team is deciding.", min_length=1)
+    title: text(120, "What the team is deciding (not only spaces).", min_length=1, pattern=NOT_ONLY_SPACES)
     context: text(2000, "A few lines for the members.") = ""
     deadline: datetime.date | None = Field(default=None, description="Decide by this day (YYYY-MM-DD).")
 

@@ -411,6 +411,13 @@ class ApiTests(RoomFlow):
         assert self.client.get("/api/v1/rooms/nope").status_code == 404
         assert self.client.get("/api/v1/rooms/nope").json()["error"]
         assert self.post("/api/v1/rooms/nope/members", {"answers": complete_answers()}).status_code == 404
+        for blank in ("", " \u3000", "\x1d", "\ufeff\t"):
+            response = self.post("/api/v1/rooms", {"title": blank})
+            assert response.status_code == 400, blank
+            assert response.json() == {
+                "error": "Some fields are missing or invalid.",
+                "errors": {"title": ["This field is required."]},
+            }
         response = self.post("/api/v1/rooms", {"title": "", "owner": "x"})
         assert response.status_code == 400
         # Lengths count as a browser's maxlength does: an emoji outside the BMP counts twice.
