@@ -4,8 +4,10 @@ Hashing and brotli-compressing Bootstrap and the admin's files takes most of a
 minute on a 2-core machine, so the result is kept in the temp directory under
 a key made of the static sources and the package versions that ship static
 files, and reused by every test run (and the benchmark) until one changes.
+Parallel test workers wait for one build instead of each running their own.
 """
 
+import fcntl
 import hashlib
 import os
 import secrets
@@ -36,6 +38,15 @@ def collected_static_root():
     target = Path(tempfile.gettempdir()) / f"advisor-static-{_sources_key()}"
     if (target / "staticfiles.json").exists():
         return target
+    with open(target.with_name(target.name + ".lock"), "w") as lock:
+        # Two CPU-bound builds at once would each take twice as long: the second waits and reuses the first.
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (target / "staticfiles.json").exists():
+            _build(target)
+    return target
+
+
+def _build(target):
     building = Path(tempfile.mkdtemp(prefix="advisor-static-building-"))
     env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_URL"))}
     env.update(
@@ -53,9 +64,8 @@ def collected_static_root():
         timeout=600,
     )
     try:
-        (building / "static").rename(target)  # atomic: a parallel run finds all or nothing
+        (building / "static").rename(target)  # atomic: a run without the lock (an older checkout) finds all or nothing
     except OSError:
         if not (target / "staticfiles.json").exists():
             raise
     shutil.rmtree(building, ignore_errors=True)
-    return target

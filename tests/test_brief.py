@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.test import TestCase
 
 from advisor import models, services
-from tests.conftest import complete_answers
+from tests.conftest import complete_answers, editors_group
 
 
 class MetaTags(HTMLParser):
@@ -203,12 +203,12 @@ class CostTests(TestCase):
 
 class GpuPriceAdminTests(TestCase):
     def test_an_editor_records_a_gpu_price_with_its_source_and_it_reaches_the_engine(self):
-        from django.contrib.auth.models import Group, User
+        from django.contrib.auth.models import User
 
         from advisor import catalogue
 
         editor = User.objects.create_user("ed", password="pw-for-tests-only", is_staff=True)
-        editor.groups.add(Group.objects.get(name="Editors"))
+        editor.groups.add(editors_group())  # a transactional test run before this one may have flushed the group
         self.client.force_login(editor)
         url = "/admin/advisor/gpuprice/add/"
         missing_source = self.client.post(url, {"name": "GPU", "memory_gb": 80, "hourly_usd": "2", "as_of": "2026-11"})
