@@ -506,7 +506,15 @@ class ApiValidationTests(TestCase):
     def test_openapi_describes_both_endpoints_from_the_questions(self):
         spec = self.client.get(reverse("api:openapi-json")).json()
         assert spec["openapi"].startswith("3.")
-        assert set(spec["paths"]) == {reverse("api:questionnaire"), reverse("api:recommendations")}
+        assert set(spec["paths"]) == {
+            reverse("api:questionnaire"),
+            reverse("api:recommendations"),
+            "/api/v1/rooms",
+            "/api/v1/rooms/{token}",
+            "/api/v1/rooms/{token}/members",
+            "/api/v1/rooms/{token}/close",
+            "/api/v1/members/{token}",
+        }
         answers = spec["components"]["schemas"]["Answers"]
         assert answers["properties"]["deployment"]["enum"] == list(questions.BY_KEY["deployment"].values)
 

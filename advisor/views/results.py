@@ -161,7 +161,7 @@ def recommendation_detail(request, code):
 
 
 def _permalink_render(request, code, fingerprint):
-    recommendation = get_object_or_404(models.Recommendation, code=code)
+    recommendation = get_object_or_404(models.Recommendation.objects.select_related("room"), code=code)
     result = presenters.with_text(services.recommendation_result(recommendation))
     answers = presenters.answers_for_display(recommendation.answers)
     context = {
@@ -214,19 +214,19 @@ def _brief_context(result, answers):
 
 
 def _team_context(recommendation):
-    """The decision room a result closed, when it is a team's record: its participants, overrides and dissent."""
-    room = (
-        models.DecisionRoom.objects.filter(record=recommendation)
-        .only("title", "context", "view_token", "closing", "closed_at")
-        .first()
-    )
-    if room is None:
+    """The decision room a result closed, when it is a team's record: its participants, overrides and dissent.
+
+    The recommendation is fetched with ``select_related("room")``, so this costs no query.
+    """
+    try:
+        room = recommendation.room
+    except models.DecisionRoom.DoesNotExist:
         return {}
     return {"room": room, "team": presenters.room_for_display(room.closing)}
 
 
 def _v3_recommendation_or_404(code):
-    recommendation = get_object_or_404(models.Recommendation, code=code)
+    recommendation = get_object_or_404(models.Recommendation.objects.select_related("room"), code=code)
     if recommendation.engine_version == "2":
         raise Http404("Engine-2 results have no decision record.")
     return recommendation
