@@ -16,7 +16,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import formats
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
@@ -58,6 +57,10 @@ LIST_FIELDS = [
 ]
 
 
+SELECT = forms.Select(attrs={"class": "form-select"})
+CHECKBOX = forms.CheckboxInput(attrs={"class": "form-check-input"})
+
+
 def json_list_has(field, value):
     """Match a JSON list column containing ``value``, portably.
 
@@ -68,17 +71,19 @@ def json_list_has(field, value):
 
 
 class ModelFilterForm(forms.Form):
-    """The catalogue's filters and sort order, read from the query string."""
+    """The catalogue's filters and sort order, read from the query string; rendered by model_list.html."""
 
-    access = forms.ChoiceField(label=_("Access"), required=False)
-    category = forms.ChoiceField(label=_("Licence category"), required=False)
-    provider = forms.ChoiceField(label=_("Provider"), required=False)
-    modality = forms.ChoiceField(label=_("Input modality"), required=False)
-    language = forms.ChoiceField(label=_("Language"), required=False)
-    commercial = forms.BooleanField(label=_("Commercial use allowed (possibly with conditions)"), required=False)
-    self_host = forms.BooleanField(label=_("Can self-host"), required=False)
-    fine_tune = forms.BooleanField(label=_("Can fine-tune"), required=False)
-    sort = forms.ChoiceField(label=_("Sort by"), required=False)
+    access = forms.ChoiceField(label=_("Access"), required=False, widget=SELECT)
+    category = forms.ChoiceField(label=_("Licence category"), required=False, widget=SELECT)
+    provider = forms.ChoiceField(label=_("Provider"), required=False, widget=SELECT)
+    modality = forms.ChoiceField(label=_("Input modality"), required=False, widget=SELECT)
+    language = forms.ChoiceField(label=_("Language"), required=False, widget=SELECT)
+    commercial = forms.BooleanField(
+        label=_("Commercial use allowed (possibly with conditions)"), required=False, widget=CHECKBOX
+    )
+    self_host = forms.BooleanField(label=_("Can self-host"), required=False, widget=CHECKBOX)
+    fine_tune = forms.BooleanField(label=_("Can fine-tune"), required=False, widget=CHECKBOX)
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, widget=SELECT)
 
     def __init__(self, data, *, providers):
         super().__init__(data)
@@ -90,44 +95,19 @@ class ModelFilterForm(forms.Form):
         self.fields["language"].choices = anything + [(code, _(name)) for code, name in questions.LANGUAGES]
         self.fields["sort"].choices = [(key, label) for key, (label, _ordering) in SORTS.items()]
 
-    def controls(self):
-        """Each filter as ``{"id", "label", "html", "checkbox", "errors"}``.
+    def full_clean(self):
+        super().full_clean()
+        # Bootstrap marks an invalid control by its class; Django adds aria-invalid and aria-describedby.
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs = {**widget.attrs, "class": f"{widget.attrs['class']} is-invalid"}
 
-        The controls are rendered here rather than by Django's template-based
-        widgets: the catalogue page is the busiest one and must stay cheap.
-        """
-        controls = []
-        for bound in self:
-            field_id = bound.auto_id
-            invalid = format_html(' aria-invalid="true" aria-describedby="{}-error"', field_id) if bound.errors else ""
-            value = bound.value()
-            if isinstance(bound.field, forms.BooleanField):
-                html = format_html(
-                    '<input type="checkbox" class="form-check-input" name="{}" id="{}" value="1"{}{}>',
-                    bound.html_name,
-                    field_id,
-                    mark_safe(" checked") if value else "",
-                    invalid,
-                )
-            else:
-                html = format_html(
-                    '<select class="form-select{}" name="{}" id="{}"{}>{}</select>',
-                    " is-invalid" if bound.errors else "",
-                    bound.html_name,
-                    field_id,
-                    invalid,
-                    options_html(bound.field.choices, selected=value),
-                )
-            controls.append(
-                {
-                    "id": field_id,
-                    "label": bound.label,
-                    "html": html,
-                    "checkbox": isinstance(bound.field, forms.BooleanField),
-                    "errors": bound.errors,
-                }
-            )
-        return controls
+    def selects(self):
+        return [field for field in self if not isinstance(field.field, forms.BooleanField)]
+
+    def checkboxes(self):
+        return [field for field in self if isinstance(field.field, forms.BooleanField)]
 
     def filter(self, queryset):
         """Apply every filter that validated; invalid ones are left out."""

@@ -229,6 +229,17 @@ def test_bad_filter_gives_a_clear_message_not_a_500(client, mixed_catalogue, par
     assert len(rows_of(response)) == 4  # the other filters still apply; here there are none
 
 
+def test_a_bad_filter_is_marked_on_its_control_for_sighted_and_screen_reader_users(client, mixed_catalogue):
+    response = client.get(reverse("advisor:model-list"), {"access": "bogus", "provider": "vendor-inc"})
+    content = response.content.decode()
+    access = re.search(r"<select[^>]*name=\"access\"[^>]*>", content).group(0)
+    assert 'class="form-select is-invalid"' in access
+    assert 'aria-invalid="true"' in access and 'aria-describedby="id_access_error"' in access
+    assert re.search(r'id="id_access_error"[^>]*>Select a valid choice', content)
+    provider = re.search(r"<select[^>]*name=\"provider\"[^>]*>", content).group(0)
+    assert "is-invalid" not in provider and "aria-invalid" not in provider
+
+
 def test_a_bad_filter_leaves_the_valid_ones_applied(client, mixed_catalogue):
     response = client.get(reverse("advisor:model-list"), {"access": "closed-api", "sort": "nope"})
     assert response.status_code == 400

@@ -69,7 +69,6 @@ def _model_list(request):
     page = Paginator(queryset, browse.PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,
-        "controls": form.controls(),
         "page_obj": page,
         "rows": browse.catalogue_rows(page, _lifecycle_state),
         "match_count": browse.match_count_text(page.paginator.count),
