@@ -7,15 +7,19 @@ query each, and the model list is paginated.
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from advisor import browse, catalogue, engine, forms, models, pagecache, ratelimit, services, vocab
+from advisor import changes as catalogue_changes
 from advisor.engine import hardware, lifecycle, questions, weights
 from advisor.middleware import client_pseudonym
 
@@ -272,3 +276,88 @@ def report_inaccuracy(request, kind, slug):
         return redirect(subject)
     status = 400 if request.method == "POST" else 200
     return render(request, "advisor/report_form.html", {"form": form, "subject": subject}, status=status)
+
+
+# -- What changed --------------------------------------------------------------------------------
+
+CHANGES_SHOWN = 100
+
+
+@require_safe
+def changes(request):
+    """The latest changes to the public catalogue, newest first, with an Atom feed."""
+    return _cached_page("changes", request, _changes_page)
+
+
+def _changes_page(request):
+    context = {"changes": catalogue_changes.recent(CHANGES_SHOWN), "shown": CHANGES_SHOWN}
+    return render(request, "advisor/changes.html", context)
+
+
+@require_safe
+def model_history(request, slug):
+    """One model's changes, as the public saw them."""
+    ai_model = models.AIModel.objects.published().only("slug", "name").filter(slug=slug).first()
+    entry_url = ai_model.get_absolute_url() if ai_model else None
+    if ai_model is None:
+        # A model that was public and has been removed or withdrawn keeps its history.
+        ai_model = (
+            models.AIModel.history.filter(slug=slug, status=PUBLISHED).order_by("-history_date").only("name").first()
+        )
+    if ai_model is None:
+        raise Http404("No such model.")
+    context = {
+        "entry": ai_model,
+        "changes": catalogue_changes.recent(None, model_slugs=[slug], licence_slugs=[]),
+        "entry_url": entry_url,
+    }
+    return render(request, "advisor/entry_history.html", context)
+
+
+@require_safe
+def licence_history(request, slug):
+    """One licence's changes."""
+    licence = get_object_or_404(models.Licence.objects.only("slug", "name"), slug=slug)
+    context = {
+        "entry": licence,
+        "changes": catalogue_changes.recent(None, model_slugs=[], licence_slugs=[slug]),
+        "entry_url": licence.get_absolute_url(),
+    }
+    return render(request, "advisor/entry_history.html", context)
+
+
+class ChangesFeed(Feed):
+    """The /changes/ page as an Atom feed."""
+
+    feed_type = Atom1Feed
+    title = gettext_lazy("Model Strategy Advisor: catalogue changes")
+    subtitle = gettext_lazy("Models and licences added, changed, retired or removed.")
+
+    def link(self):
+        return reverse("advisor:changes")
+
+    def items(self):
+        return catalogue_changes.recent(50)
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return "\n".join(item.lines) or item.title
+
+    def item_link(self, item):
+        return item.history_url
+
+    def item_guid(self, item):
+        return f"{item.kind}-{item.history_id}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item):
+        return item.date
+
+    def item_updateddate(self, item):
+        return item.date
+
+
+changes_feed = require_safe(ChangesFeed())

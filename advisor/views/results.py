@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
-from advisor import brief, cards, catalogue, forms, models, pagecache, presenters, ratelimit, services
+from advisor import brief, cards, catalogue, changes, forms, models, pagecache, presenters, ratelimit, services
 from advisor.engine import questions
 
 
@@ -182,8 +182,27 @@ def _permalink_render(request, code, fingerprint):
     if context["catalogue_changed"]:
         preview = services.today_preview(recommendation)
         context["today_preview"] = presenters.with_text(preview) if preview else None
+        context["changed_since"] = _changed_since(recommendation, result)
     context["qr_code"] = cards.qr_svg(context["permalink"], _("QR code of the link to this result"))
     return render(request, "advisor/recommendation_detail.html", context)
+
+
+CHANGES_SINCE_SHOWN = 10
+
+
+def _changed_since(recommendation, result):
+    """Catalogue changes since the result was saved to the models it ranked and their licences."""
+    entries = [*result.get("picks", []), *result.get("ranking", [])]
+    names = {entry["slug"]: entry["name"] for entry in entries}
+    terms = [entry.get("licence") or entry.get("licence_facts") for entry in entries]  # ranked / picked
+    licences = {term["slug"]: term.get("name", "") for term in terms if isinstance(term, dict) and term.get("slug")}
+    return changes.recent(
+        CHANGES_SINCE_SHOWN,
+        model_slugs=list(names),
+        licence_slugs=list(licences),
+        since=recommendation.created,
+        names={**licences, **names},
+    )
 
 
 def _brief_context(result, answers):

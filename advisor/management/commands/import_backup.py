@@ -1,13 +1,16 @@
 from pathlib import Path
 
+from django.apps import apps
 from django.core import serializers
 from django.core.management.base import BaseCommand, CommandError
 from django.core.management.color import no_style
 from django.core.serializers.base import DeserializationError
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
 
 from advisor import catalogue, models
+from advisor.history import baseline_all
 from advisor.management.backup import FORMATS, backed_up_models, has_backup_name, open_backup, serializer_format
 
 
@@ -69,6 +72,8 @@ class Command(BaseCommand):
                     row.save()
                     restored.add(type(row.object))
                 _sequences_reset(restored)
+                # A backup holds no history: the restored state is each entry's baseline.
+                baseline_all(lambda name: apps.get_model("advisor", name), when=timezone.now())
                 catalogue.catalogue_refresh()
         except (DeserializationError, ValueError, OSError, EOFError) as error:
             raise CommandError(

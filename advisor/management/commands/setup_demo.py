@@ -1,13 +1,16 @@
 import secrets
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from advisor import catalogue, models
+from advisor.history import baseline_all
 
 
 class Command(BaseCommand):
@@ -23,6 +26,7 @@ class Command(BaseCommand):
         else:
             fixtures = sorted(Path(settings.FIXTURE_DIRS[0]).glob("*.json"))
             call_command("loaddata", *[f.name for f in fixtures], verbosity=0)
+            baseline_all(lambda name: apps.get_model("advisor", name), when=timezone.now())
             self.stdout.write(f"Loaded the demo catalogue: {models.AIModel.objects.count()} models.")
         catalogue.catalogue_refresh()
 
