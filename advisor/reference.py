@@ -226,9 +226,13 @@ def release_date_of(value):
     if isinstance(value, str) and MONTH.match(value):
         _day(f"{value}-01")
         return f"{value}-01", vocab.DatePrecision.MONTH.value
-    if value is None:
-        raise Invalid("must be a date, YYYY-MM-DD or YYYY-MM when only the month is known")
+    if value is not None and not isinstance(value, str | datetime.date):
+        raise Invalid(f"must be YYYY-MM-DD, YYYY-MM when only the month is known, or null; not {value!r}")
     return _day(value), vocab.DatePrecision.DAY.value
+
+
+def provider_slug(name):
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 
 def as_of_day(as_of):

@@ -20,7 +20,6 @@ files, then run the test suite.
 
 import argparse
 import json
-import re
 import sys
 from pathlib import Path
 
@@ -36,10 +35,6 @@ AUDITED = "2026-11-27"  # the date the reference was last audited
 STAMP = f"{AUDITED}T00:00:00Z"
 OUTPUT = ROOT / "fixtures" / "catalogue.json"
 EDITORIAL = ROOT / "tools" / "editorial_scores.yaml"
-
-
-def slugify(text):
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
 def scoring_facts(fields, licence, provider):
@@ -99,7 +94,7 @@ def build(folder):
     out = []
     providers = {}
     for pk, name in enumerate(sorted(found.providers, key=str.lower), start=1):
-        providers[name] = {"pk": pk, "name": name, "slug": slugify(name), **found.providers[name]}
+        providers[name] = {"pk": pk, "name": name, "slug": reference.provider_slug(name), **found.providers[name]}
         out.append(row("provider", pk, {k: v for k, v in providers[name].items() if k != "pk"}))
 
     licence_rows = {}
