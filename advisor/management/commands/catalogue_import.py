@@ -156,8 +156,9 @@ def _scores_write(ai_model, criteria, found, problems):
     stated = dict(found.overrides.get(ai_model.slug, {}))
     if ai_model.slug in found.capability:
         stated["capability"] = (*found.capability[ai_model.slug], "")
+    existing = {score.criterion_id: score for score in ai_model.scores.all()}
     for slug, criterion in criteria.items():
-        score = models.Score.objects.filter(ai_model=ai_model, criterion=criterion).first()
+        score = existing.get(criterion.pk)
         if slug in stated:
             value, rationale, reason = stated[slug]
             score = score or models.Score(ai_model=ai_model, criterion=criterion)
