@@ -163,8 +163,10 @@ def test_a_problem_only_the_database_finds_rolls_the_whole_import_back(tmp_path)
 
 
 @pytest.mark.django_db
-def test_importing_again_updates_entries_by_id(tmp_path):
+def test_importing_again_updates_entries_by_id(client, tmp_path):
     import_reference()
+    # Loading an empty catalogue is its starting point, not a change.
+    assert "No change since the catalogue was loaded" in client.get(reverse("advisor:changes")).content.decode()
 
     def renamed(licences, ai_models, editorial):
         ai_models[0]["api_price_usd_per_mtok_input"] = 0.1
@@ -173,3 +175,6 @@ def test_importing_again_updates_entries_by_id(tmp_path):
     assert counts() == [65 * 13, 65 + 29, 65, 29, 21, 13]
     llama = models.AIModel.objects.get(slug="llama-3.1-8b")
     assert str(llama.price_input_per_mtok) == "0.100"
+    # Importing changed facts is a change, listed as an editor's would be.
+    changes = client.get(reverse("advisor:changes")).content.decode()
+    assert "API price in (USD / M tokens):" in changes and "0.100" in changes

@@ -1,12 +1,13 @@
 from pathlib import Path
 
 import yaml
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from advisor import catalogue, models, reference, scoring, services, vocab
+from advisor import catalogue, history, models, reference, scoring, services, vocab
 
 TOOLS = Path(settings.BASE_DIR) / "tools"
 
@@ -41,9 +42,16 @@ class Command(BaseCommand):
         problems = list(found.problems)
         if not problems:
             with transaction.atomic():
+                first_load = not models.AIModel.objects.exists() and not models.Licence.objects.exists()
                 counts = _write(found, problems)
                 if problems:
                     transaction.set_rollback(True)
+                elif first_load:
+                    # Loading an empty catalogue is its starting point, not a change to list on /changes/.
+                    for name in history.TRACKED:
+                        apps.get_model("advisor", f"Historical{name}").objects.update(
+                            history_change_reason=history.BASELINE_REASON
+                        )
         if problems:
             raise CommandError(
                 "\n".join([f"{len(problems)} problem(s) found; nothing was imported.", *(f"  {p}" for p in problems)])
@@ -131,8 +139,10 @@ def _write(found, problems):
         for name, value in fields.items():
             setattr(ai_model, name, value)
         ai_model.provider, ai_model.licence = providers[entry["provider"]], licences[entry["licence"]]
-        # Published needs a rated capability, which needs the row: save as a draft first.
-        ai_model.status = vocab.EditorialStatus.DRAFT
+        # Published needs a rated capability, which needs the row: a new (or unrated) model is saved
+        # as a draft first. One already rated keeps its status, so the history records one change.
+        if ai_model.pk is None or ai_model.unrated_editorial_criteria():
+            ai_model.status = vocab.EditorialStatus.DRAFT
         if not _saved(ai_model, problems, reference.MODELS_FILE, slug):
             continue
         _sources_replace(ai_model, "ai_model", entry["sources"], problems, reference.MODELS_FILE)
