@@ -264,7 +264,7 @@ class ScoreInline(admin.TabularInline):
             return "-"
         if not hasattr(self, "_computed"):
             ai_model = models.AIModel.objects.select_related("provider", "licence").get(pk=score.ai_model_id)
-            self._computed = scoring.compute_scores(catalogue.model_facts(ai_model))
+            self._computed = scoring.compute_scores(catalogue.snapshot_entry(ai_model))
         value, rationale = self._computed[score.criterion.slug]
         if not score.is_override:
             return value  # the score above is the rule's: its rationale is the rule's too

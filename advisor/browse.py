@@ -436,7 +436,7 @@ def model_fine_tuning_until(ai_model):
     return None, ""
 
 
-def model_facts(ai_model, lifecycle_state, today):
+def fact_rows(ai_model, lifecycle_state, today):
     """The facts of one model as ``(label, text)`` rows, with units.
 
     ``lifecycle_state(ai_model)`` gives a state of ``advisor.engine.lifecycle``.
@@ -500,11 +500,11 @@ def compare_rows(ai_models, criteria, scores, lifecycle_state, today):
 
     ``scores`` maps ``(ai_model_id, criterion_id)`` to a ``Score``.
     """
-    facts = [model_facts(ai_model, lifecycle_state, today) for ai_model in ai_models]
-    fact_rows = []
+    facts = [fact_rows(ai_model, lifecycle_state, today) for ai_model in ai_models]
+    compared_facts = []
     for index, (label, _text) in enumerate(facts[0]):
         values = [model_rows[index][1] for model_rows in facts]
-        fact_rows.append({"label": label, "values": values, "differs": len(set(values)) > 1})
+        compared_facts.append({"label": label, "values": values, "differs": len(set(values)) > 1})
     score_rows = []
     for criterion in criteria:
         values = []
@@ -514,7 +514,7 @@ def compare_rows(ai_models, criteria, scores, lifecycle_state, today):
         score_rows.append(
             {"criterion": criterion, "values": values, "differs": len(set(values)) > 1},
         )
-    return fact_rows, score_rows
+    return compared_facts, score_rows
 
 
 BAR_MAX = 300  # SVG units for a score of 10

@@ -63,7 +63,7 @@ def _json_list(value):
     return None if value is None else [dict(item) for item in value]
 
 
-def model_facts(m, licence_data=None):
+def snapshot_entry(m, licence_data=None):
     """One model's facts as plain data: a snapshot entry without its scores.
 
     ``release_date`` is ``YYYY-MM-DD``, or ``YYYY-MM`` when only the month is
@@ -118,7 +118,7 @@ def catalogue_snapshot():
     for m in ai_models:
         if m.licence_id not in licences:
             licences[m.licence_id] = licence_facts(m.licence)
-        entries.append({**model_facts(m, licences[m.licence_id]), "scores": scores.get(m.pk, {})})
+        entries.append({**snapshot_entry(m, licences[m.licence_id]), "scores": scores.get(m.pk, {})})
     gpu_prices = [
         {
             "name": price.name,

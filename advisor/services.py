@@ -31,7 +31,7 @@ def scores_recompute(*, ai_model: models.AIModel) -> int:
     middle placeholder, so every model stays scored on every criterion.
     """
     ai_model = models.AIModel.objects.select_related("provider", "licence").get(pk=ai_model.pk)
-    computed = scoring.compute_scores(catalogue.model_facts(ai_model))
+    computed = scoring.compute_scores(catalogue.snapshot_entry(ai_model))
     criteria = {criterion.slug: criterion for criterion in models.Criterion.objects.all()}
     existing = {score.criterion.slug: score for score in ai_model.scores.select_related("criterion")}
     changed = 0

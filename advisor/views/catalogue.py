@@ -103,7 +103,7 @@ def model_detail(request, slug):
     fine_tuning_until, fine_tuning_source = browse.model_fine_tuning_until(ai_model)
     context = {
         "ai_model": ai_model,
-        "facts": browse.model_facts(ai_model, _lifecycle_state, today),
+        "facts": browse.fact_rows(ai_model, _lifecycle_state, today),
         "lifecycle_state": lifecycle_state,
         "lifecycle_text": browse.lifecycle_text(ai_model, lifecycle_state, today),
         "replacement": replacement,
