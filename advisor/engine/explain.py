@@ -88,7 +88,7 @@ def contributions(catalogue, evaluation, facts):
     for position, (slug, name) in enumerate(catalogue.criteria):
         value = int(slot_values[position])
         points = evaluation.points[slug]
-        rationale = route_rationales[slug][1] if slug in route_rationales else facts.rationales[slug]
+        rationale = route_rationales[slug].rationale if slug in route_rationales else facts.rationales[slug]
         rows.append(
             {
                 "criterion": slug,

@@ -87,26 +87,24 @@ def _rule_call(rule, facts, values, today):
 
 def group_result(catalogue, group, state):
     """(passing bool array, {model index: exclusion}) for one rule group in one answer state."""
-    name, _keys, _multiple, rule = group
-    cached = catalogue.masks.get((name, state))
+    cached = catalogue.masks.get((group.name, state))
     if cached is None:
-        values = (state,) if group[2] else state
+        values = (state,) if group.per_item else state
         failed = {}
         for facts in catalogue.models:
-            reason = _rule_call(rule, facts, values, catalogue.today)
+            reason = _rule_call(group.rule, facts, values, catalogue.today)
             if reason is not None:
                 failed[facts.index] = reason
         passing = np.ones(catalogue.size, dtype=bool)
         passing[list(failed)] = False
-        cached = catalogue.masks[name, state] = (passing, failed)
+        cached = catalogue.masks[group.name, state] = (passing, failed)
     return cached
 
 
 def group_states(group, answers):
-    _name, keys, multiple, _rule = group
-    if multiple:
-        return tuple(answers[keys[0]])
-    return (tuple(answers[key] for key in keys),)
+    if group.per_item:
+        return tuple(answers[group.reads[0]])
+    return (tuple(answers[key] for key in group.reads),)
 
 
 def eligibility(catalogue: PreparedCatalogue, answers: dict, groups=rules.GROUPS) -> np.ndarray:

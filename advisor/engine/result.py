@@ -1,6 +1,7 @@
 """``recommend()``: answers and a prepared catalogue in, a result as plain data out."""
 
 from collections import Counter
+from typing import NamedTuple
 
 import numpy as np
 
@@ -88,19 +89,17 @@ def _verdict_reasons(answers, kind, pattern, evaluation, catalogue, reasons_by_m
         reasons.append(msg(verdict.FORCED[kind], rules=", ".join(names) or "your constraints"))
     if kind == "hybrid":
         reasons.append(msg(verdict.PLAN_REASONS[pattern]))
-    pulls = [
-        (verdict.PULLS[key][answers[key]][0], index, verdict.PULLS[key][answers[key]][1])
-        for index, key in enumerate(verdict.PULLING)
-        if answers[key] in verdict.PULLS[key]
-    ]
+    # The answers that pull, in questionnaire order; the strongest on the verdict's side give its reasons.
+    pulls = [verdict.PULLS[key][answers[key]] for key in verdict.PULLING if answers[key] in verdict.PULLS[key]]
+    towards_open = sorted((p for p in pulls if p.points > 0), key=lambda p: -p.points)  # stable: ties keep order
+    towards_closed = sorted((p for p in pulls if p.points < 0), key=lambda p: p.points)
     if kind == "open":
-        chosen = sorted((p for p in pulls if p[0] > 0), key=lambda p: (-p[0], p[1]))[:2]
+        chosen = towards_open[:2]
     elif kind == "closed":
-        chosen = sorted((p for p in pulls if p[0] < 0), key=lambda p: (p[0], p[1]))[:2]
+        chosen = towards_closed[:2]
     else:
-        chosen = sorted((p for p in pulls if p[0] < 0), key=lambda p: (p[0], p[1]))[:1]
-        chosen += sorted((p for p in pulls if p[0] > 0), key=lambda p: (-p[0], p[1]))[:1]
-    reasons.extend(msg(text) for _points, _index, text in chosen)
+        chosen = towards_closed[:1] + towards_open[:1]
+    reasons.extend(msg(p.reason) for p in chosen)
     best_open, best_closed = evaluation.best_open, evaluation.best_closed
     if best_open is not None and best_closed is not None and len(reasons) < 3:
         open_score, closed_score = evaluation.side_score(best_open), evaluation.side_score(best_closed)
@@ -200,16 +199,23 @@ def _detail_json(catalogue, evaluation, index, rank, tier, heavy):
     }
 
 
+class Pick(NamedTuple):
+    """A model picked for the shortlist: its role and its index in the catalogue."""
+
+    role: str
+    index: int | None
+
+
 def _picks(kind, pattern, evaluation):
     best_open, best_closed = evaluation.best_open, evaluation.best_closed
     if kind == "open":
-        return [("start", best_open), ("alternative", best_closed)]
+        return [Pick("start", best_open), Pick("alternative", best_closed)]
     if kind == "closed":
-        return [("start", best_closed), ("alternative", best_open)]
+        return [Pick("start", best_closed), Pick("alternative", best_open)]
     if kind == "hybrid":
         if pattern == "start-closed":
-            return [("start", best_closed), ("later", best_open)]
-        return [("api-part", best_closed), ("open-part", best_open)]
+            return [Pick("start", best_closed), Pick("later", best_open)]
+        return [Pick("api-part", best_closed), Pick("open-part", best_open)]
     return []
 
 
@@ -237,12 +243,12 @@ def recommend(answers: dict, catalogue: PreparedCatalogue, *, what_if: bool = Tr
     order = _order(evaluation, evaluation.shortlisted)
     tiers = _tiers(order, evaluation.scores)
     heavy = {slug for slug, _p in sorted(evaluation.points.items(), key=lambda item: (-item[1], item[0]))[:4]}
-    picks = [(role, index) for role, index in _picks(kind, pattern, evaluation) if index is not None]
-    detailed = order[:TOP_N] + [index for _role, index in picks if index not in order[:TOP_N]]
+    picks = [pick for pick in _picks(kind, pattern, evaluation) if pick.index is not None]
+    detailed = order[:TOP_N] + [pick.index for pick in picks if pick.index not in order[:TOP_N]]
     rank_of = {index: rank for rank, index in enumerate(order, start=1)}
     ranking = [_detail_json(catalogue, evaluation, index, rank_of[index], tiers[index], heavy) for index in detailed]
 
-    top = picks[0][1] if picks else None
+    top = picks[0].index if picks else None
     verdict_flips, top_flips, admit = [], [], []
     if what_if and kind != "none":
         verdict_flips, top_flips = whatif.verdict_and_top_flips(catalogue, evaluation, kind, top)
@@ -387,10 +393,10 @@ def _english(message):
 
 def _first_per_question(flips, limit=2):
     chosen, seen = [], set()
-    for change, new_top in sorted(flips, key=lambda flip: flip[0].order):
-        if change.key not in seen:
-            seen.add(change.key)
-            chosen.append((change, new_top))
+    for flip in sorted(flips, key=lambda flip: flip.change.order):
+        if flip.change.key not in seen:
+            seen.add(flip.change.key)
+            chosen.append(flip)
         if len(chosen) == limit:
             break
     return chosen

@@ -14,6 +14,7 @@ never praised for a hosted API the team cannot use, nor scored as if it had one.
 """
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from advisor.engine import hardware
 from advisor.engine.text import gettext_noop as _
@@ -135,11 +136,18 @@ def _gb(facts, precision):
     return memory.gb_16bit if precision == "16-bit" else memory.gb_4bit
 
 
+class RouteValue(NamedTuple):
+    """A criterion's value on a route, and the rationale shown for it."""
+
+    value: int
+    rationale: str
+
+
 def route_values(facts, route):
-    """{criterion: (value, rationale)} for the route-dependent criteria; editor overrides win."""
-    values = _route_values(facts, route)
+    """{criterion: RouteValue} for the route-dependent criteria; editor overrides win."""
+    values = {slug: RouteValue(*pair) for slug, pair in _route_values(facts, route).items()}
     for slug in facts.overridden & set(values):
-        values[slug] = (facts.values[slug], facts.rationales[slug])
+        values[slug] = RouteValue(facts.values[slug], facts.rationales[slug])
     return values
 
 

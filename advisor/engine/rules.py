@@ -6,6 +6,9 @@ model and per combination of those answers, and a model is eligible when no rule
 ``today`` is fixed for a prepared catalogue; the answers come from ``questions.check()``.
 """
 
+from collections.abc import Callable
+from typing import NamedTuple
+
 from advisor.engine import hardware, lifecycle, routes
 from advisor.engine.questions import BY_KEY, NOT_SURE
 from advisor.engine.text import count_words, month_or_day, msg
@@ -407,25 +410,33 @@ def rule_language(facts, language):
     )
 
 
-# (group, the answers it reads, one rule call per item of a multiple answer?, rule).
+class RuleGroup(NamedTuple):
+    """A rule, the answers it reads, and whether it is called once per item of a multiple answer."""
+
+    name: str
+    reads: tuple
+    per_item: bool
+    rule: Callable
+
+
 GROUPS = (
-    ("lifecycle", (), False, rule_lifecycle),
-    ("where", ("deployment", "hardware"), False, rule_where),
-    ("inspect", ("transparency",), False, rule_inspect),
-    ("commercial", ("commercial",), False, rule_commercial),
-    ("thresholds", ("users", "revenue", "hosted_service"), False, rule_thresholds),
-    ("jurisdiction", ("jurisdiction",), False, rule_jurisdiction),
-    ("hosting", ("hosted_service",), False, rule_hosting),
-    ("train", ("train_on_outputs",), False, rule_train_on_outputs),
-    ("fine-tuning", ("customisation", "deployment", "time_to_market"), False, rule_fine_tuning),
-    ("context", ("context",), False, rule_context),
-    ("modalities", ("modalities",), True, rule_modality),
-    ("languages", ("languages",), True, rule_language),
-    ("uses", ("restricted_uses",), True, rule_forbidden_use),
+    RuleGroup("lifecycle", (), False, rule_lifecycle),
+    RuleGroup("where", ("deployment", "hardware"), False, rule_where),
+    RuleGroup("inspect", ("transparency",), False, rule_inspect),
+    RuleGroup("commercial", ("commercial",), False, rule_commercial),
+    RuleGroup("thresholds", ("users", "revenue", "hosted_service"), False, rule_thresholds),
+    RuleGroup("jurisdiction", ("jurisdiction",), False, rule_jurisdiction),
+    RuleGroup("hosting", ("hosted_service",), False, rule_hosting),
+    RuleGroup("train", ("train_on_outputs",), False, rule_train_on_outputs),
+    RuleGroup("fine-tuning", ("customisation", "deployment", "time_to_market"), False, rule_fine_tuning),
+    RuleGroup("context", ("context",), False, rule_context),
+    RuleGroup("modalities", ("modalities",), True, rule_modality),
+    RuleGroup("languages", ("languages",), True, rule_language),
+    RuleGroup("uses", ("restricted_uses",), True, rule_forbidden_use),
 )
 # Rules that read today's date get it as the keyword ``today``.
 DATED = frozenset({rule_fine_tuning})
-CONSTRAINING = frozenset(key for _group, keys, _multiple, _rule in GROUPS for key in keys)
+CONSTRAINING = frozenset(key for group in GROUPS for key in group.reads)
 
 # Short English names of the rules, for "ruled out, most often by".
 RULE_NAMES = {

@@ -23,8 +23,18 @@ Confidence comes from the margin: for open/closed, high when ``|margin| >= 12``,
 ``>= 5``, else low; for hybrid, high when ``|margin| < 4``, medium when ``< 10``, else low.
 """
 
+from typing import NamedTuple
+
 from advisor.engine.questions import KEYS
 from advisor.engine.text import gettext_noop as _
+
+
+class Pull(NamedTuple):
+    """How far an answer pulls towards open (positive) or closed (negative) models, and why."""
+
+    points: int
+    reason: str
+
 
 PULLS = {
     "use_case": {
@@ -81,6 +91,8 @@ PULLS = {
         "high": (-2, _("Depending on one vendor would not hurt much, so an API's convenience wins.")),
     },
 }
+# Written above as (points, reason) pairs, to read like a table.
+PULLS = {key: {value: Pull(*pull) for value, pull in pulls.items()} for key, pulls in PULLS.items()}
 PULLING = tuple(key for key in KEYS if key in PULLS)
 # Answers decide() reads besides the stance.
 PATTERN_KEYS = frozenset(
@@ -99,7 +111,7 @@ SPLIT_USE_CASES = frozenset({"assistant", "coding", "documents", "content", "age
 
 
 def pull(key, value):
-    return PULLS[key].get(value, (0, ""))[0] if key in PULLS else 0
+    return PULLS[key][value].points if key in PULLS and value in PULLS[key] else 0
 
 
 def stance(answers):

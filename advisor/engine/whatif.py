@@ -10,6 +10,7 @@ that would admit models.
 
 from dataclasses import dataclass
 from itertools import combinations
+from typing import NamedTuple
 
 from advisor.engine import batch, hardware, rules
 from advisor.engine.prepared import eligibility
@@ -66,8 +67,30 @@ def start_pick(kind, best_open, best_closed):
     return best_open if best_open is not None else best_closed
 
 
+class VerdictFlip(NamedTuple):
+    """One answer changed, and the verdict it would give."""
+
+    change: object
+    kind: str
+    margin: float
+
+
+class TopFlip(NamedTuple):
+    """One answer changed, and the model it would put first."""
+
+    change: object
+    top: int
+
+
+class Admission(NamedTuple):
+    """The fewest answer changes that admit models, and the models they admit."""
+
+    changes: tuple
+    eligible: list
+
+
 def verdict_and_top_flips(catalogue, base, kind, top):
-    """([(change, new kind, new margin)], [(change, new top index)]) over every single change."""
+    """([VerdictFlip], [TopFlip]) over every single answer change."""
     answers = base.answers
     unchanged = {}  # question -> the models passing every rule that does not read it
     cases = []
@@ -77,9 +100,9 @@ def verdict_and_top_flips(catalogue, base, kind, top):
             continue
         eligible = base.eligible
         if change.key in rules.CONSTRAINING:
-            reading = [group for group in rules.GROUPS if change.key in group[1]]
+            reading = [group for group in rules.GROUPS if change.key in group.reads]
             if change.key not in unchanged:
-                others = [group for group in rules.GROUPS if change.key not in group[1]]
+                others = [group for group in rules.GROUPS if change.key not in group.reads]
                 unchanged[change.key] = eligibility(catalogue, answers, others)
             eligible = unchanged[change.key] & eligibility(catalogue, changed, reading)
         cases.append((change, changed, eligible))
@@ -94,20 +117,20 @@ def verdict_and_top_flips(catalogue, base, kind, top):
             new_stance += pull(change.key, change.value) - pull(change.key, answers[change.key])
         new_kind, _pattern, new_margin, _confidence = decide(changed, new_stance, sides.open_score, sides.closed_score)
         if new_kind != kind:
-            verdict_flips.append((change, new_kind, new_margin))
+            verdict_flips.append(VerdictFlip(change, new_kind, new_margin))
         new_top = start_pick(new_kind, sides.best_open, sides.best_closed)
         if top is not None and new_top is not None and new_top != top:
-            top_flips.append((change, new_top))
+            top_flips.append(TopFlip(change, new_top))
     return verdict_flips, top_flips
 
 
 def most_plausible(flips, margin, limit=2):
     """The smallest changes first, then the largest margin shift; one per question."""
-    flips = sorted(flips, key=lambda flip: (flip[0].distance, -abs(flip[2] - margin), flip[0].order))
+    flips = sorted(flips, key=lambda flip: (flip.change.distance, -abs(flip.margin - margin), flip.change.order))
     chosen, seen = [], set()
     for flip in flips:
-        if flip[0].key not in seen:
-            seen.add(flip[0].key)
+        if flip.change.key not in seen:
+            seen.add(flip.change.key)
             chosen.append(flip)
         if len(chosen) == limit:
             break
@@ -115,7 +138,7 @@ def most_plausible(flips, margin, limit=2):
 
 
 def admitting_changes(catalogue, answers, limit=3):
-    """The fewest answer changes to constraining questions that admit models: [(changes, eligible indices)]."""
+    """The fewest answer changes to constraining questions that admit models: [Admission]."""
     singles = [
         change
         for change in alternatives(answers)
@@ -143,7 +166,7 @@ def admitting_changes(catalogue, answers, limit=3):
         if keys in seen:
             continue
         seen.add(keys)
-        chosen.append((changes, [int(i) for i in eligible.nonzero()[0]]))
+        chosen.append(Admission(changes, [int(i) for i in eligible.nonzero()[0]]))
         if len(chosen) == limit:
             break
     return chosen
