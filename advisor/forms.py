@@ -6,6 +6,7 @@ form, the JSON API and re-evaluation alike, and its error codes become the messa
 result gives a field an initial value.
 """
 
+import functools
 import re
 
 from crispy_forms.helper import FormHelper
@@ -79,6 +80,12 @@ def _field_for(question):
     return QuestionChoiceField(widget=forms.RadioSelect, **options)
 
 
+@functools.cache
+def question_fields():
+    """A field per question, in questionnaire order (made once per process; never changed after)."""
+    return {question.key: _field_for(question) for question in questions.QUESTIONS}
+
+
 class QuestionnaireForm(forms.Form):
     """Every question of the questionnaire; ``to_answers()`` is the engine input.
 
@@ -91,8 +98,9 @@ class QuestionnaireForm(forms.Form):
 
     def __init__(self, *args, preset_answers=None, **kwargs):
         super().__init__(*args, **kwargs)
-        for question in questions.QUESTIONS:
-            self.fields[question.key] = _field_for(question)
+        # The question fields are made once and shared by every form: nothing here changes a field
+        # per form (labels translate lazily, at rendering), and making 24 fields took a millisecond.
+        self.fields.update(question_fields())
         self.preset_answers = preset_answers or {}
         # The progress count in static/js/app.js leaves out questions that need no answer.
         self.optional_keys = " ".join(q.key for q in questions.QUESTIONS if not is_required(q))

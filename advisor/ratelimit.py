@@ -19,8 +19,7 @@ import math
 import time
 
 from django.conf import settings
-from django.db import IntegrityError, OperationalError, transaction
-from django.db.models import F
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -63,25 +62,29 @@ def retry_after(now=None):
     return max(1, math.ceil(length - (now % length)))
 
 
-def _increment(counters):
+def _increment(key, window):
     """Add one to an existing counter row and return its new count, or None when there is no row.
 
-    The UPDATE and the read share a transaction, so on PostgreSQL the row lock
-    taken by the UPDATE holds until the count is read (and on SQLite the write
-    lock does): each caller sees exactly its own count.
+    One statement, ``UPDATE ... RETURNING`` (PostgreSQL, and SQLite since 3.35): the row is
+    locked while it is counted, so each caller sees exactly its own count.
     """
-    with transaction.atomic():
-        if not counters.update(count=F("count") + 1):
-            return None
-        return counters.values_list("count", flat=True).get()
+    table = connection.ops.quote_name(SubmissionCounter._meta.db_table)
+    count, client, window_column = (connection.ops.quote_name(name) for name in ("count", "client", "window"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {count} = {count} + 1 WHERE {client} = %s AND {window_column} = %s "  # noqa: S608 - names quoted, values bound
+            f"RETURNING {count}",
+            [key, window],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def hit(key, now=None):
     """Count one submission for ``key`` in the current window and return the count so far."""
     window = current_window(now)
-    counters = SubmissionCounter.objects.filter(client=key, window=window)
     for _attempt in range(3):
-        count = _increment(counters)
+        count = _increment(key, window)
         if count is not None:
             return count
         try:

@@ -125,9 +125,25 @@ def test_our_objects_are_described_field_by_field(client):
 # -- The contract, property-based -----------------------------------------------------------------
 
 
+# The room operations (rooms and members) run without one check: on them Schemathesis 4.32
+# reports a body with an undeclared key as schema-valid (positive_data_acceptance, ST202)
+# although the document says additionalProperties: false, and the API rightly refuses it.
+# Every other check applies, and tests/test_rooms.py tests those operations as users would.
+RUNS = {
+    "questionnaire and recommendations": (["--exclude-path-regex", "^/api/v1/(rooms|members)"], 2),
+    "decision rooms": (
+        ["--include-path-regex", "^/api/v1/(rooms|members)", "--exclude-checks", "positive_data_acceptance"],
+        5,
+    ),
+}
+
+
 @pytest.mark.slow
-def test_every_operation_keeps_the_openapi_contract(live_server, seed, settings, tmp_path):
+@pytest.mark.parametrize("run_name", list(RUNS))
+def test_every_operation_keeps_the_openapi_contract(live_server, seed, settings, tmp_path, run_name):
     settings.ADVISOR_SUBMISSION_LIMIT = 100_000  # generated requests, not a flood to refuse
+    settings.ADVISOR_ROOM_ANSWER_LIMIT = 100_000
+    options, operations = RUNS[run_name]
     command = [
         str(SCHEMATHESIS),
         "--no-color",
@@ -143,14 +159,9 @@ def test_every_operation_keeps_the_openapi_contract(live_server, seed, settings,
         "1",
         "--request-timeout",
         "30",
-        # The decision-room operations are tested in tests/test_rooms.py, not here yet: on them
-        # Schemathesis 4.32 reports a body with an undeclared key as schema-valid (ST202) although
-        # the document says additionalProperties: false; to be understood before they join.
-        "--exclude-path-regex",
-        "^/api/v1/(rooms|members)",
+        *options,
     ]
     run = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, timeout=900, check=False)
     report = run.stdout + run.stderr
     assert run.returncode == 0, f"Schemathesis found contract failures (seed {SEED}):\n{report[-12000:]}"
-    # The questionnaire and recommendations operations; the five room operations are left out above.
-    assert "Selected: 2/7" in report and "Tested: 2" in report, report[-3000:]
+    assert f"Selected: {operations}/7" in report and f"Tested: {operations}" in report, report[-3000:]

@@ -84,12 +84,12 @@ def test_a_row_created_by_another_process_in_between_is_counted_on():
     real_increment = ratelimit._increment
     calls = []
 
-    def increment_after_a_rival_insert(counters):
+    def increment_after_a_rival_insert(client, counted_window):
         calls.append(1)
         if len(calls) == 1:
             SubmissionCounter.objects.create(client=key, window=window, count=5)
             return None  # what the UPDATE saw just before the rival's INSERT
-        return real_increment(counters)
+        return real_increment(client, counted_window)
 
     with mock.patch.object(ratelimit, "_increment", increment_after_a_rival_insert):
         assert ratelimit.hit(key, now=T0) == 6
