@@ -60,6 +60,10 @@ class OpeningARoomTests(RoomFlow):
         self.assertContains(first, "Decide by")
         again = self.client.get(manage_url)
         self.assertNotContains(again, "Keep this page")
+        # The lead's browser finds its way back from the links it shares; nobody else's does.
+        self.assertContains(self.client.get(room.get_absolute_url()), f'href="{manage_url}"')
+        self.assertContains(self.client.get(room.answer_url()), f'href="{manage_url}"')
+        self.assertNotContains(self.client_class().get(room.get_absolute_url()), manage_url)
         # Only a digest of the manage token is stored.
         assert manage_url.split("/")[-2] not in str(models.DecisionRoom.objects.values().get())
 

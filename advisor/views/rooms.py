@@ -80,7 +80,7 @@ def room_create(request):
     return render(request, "advisor/room_form.html", {"form": form}, status=status)
 
 
-def _room_page(request, room, *, manage_token=None, member=None):
+def _room_page(request, room, *, manage_token=None, member=None, lead_url=None):
     members = list(room.members.all())
     state = services.room_state(room, members)
     display = presenters.room_for_display(state)
@@ -95,6 +95,7 @@ def _room_page(request, room, *, manage_token=None, member=None):
         "state": display,
         "manage_token": manage_token,
         "member": member,
+        "lead_url": lead_url,
         "answer_link": request.build_absolute_uri(room.answer_url()),
         "view_link": request.build_absolute_uri(room.get_absolute_url()),
         "max_members": models.DecisionRoom.MAX_MEMBERS,
@@ -102,11 +103,19 @@ def _room_page(request, room, *, manage_token=None, member=None):
     return _capability_headers(render(request, "advisor/room_detail.html", context))
 
 
+def _lead_url(request, room):
+    """The manage page, for the browser that holds the room's lead cookie (the lead lost the link)."""
+    token = request.COOKIES.get(MANAGE_COOKIE.format(pk=room.pk), "")
+    if len(token) != len(models.capability_token()) or models.token_digest(token) != room.manage_digest:
+        return None
+    return reverse("advisor:room-manage", kwargs={"token": token})
+
+
 @require_safe
 def room_view(request, token):
     """The read-only view for stakeholders; once closed, the decision record."""
     room = get_object_or_404(models.DecisionRoom.objects.select_related("record"), view_token=token)
-    return _room_page(request, room)
+    return _room_page(request, room, lead_url=_lead_url(request, room))
 
 
 def _managed_room_or_404(token):
@@ -188,6 +197,7 @@ def room_answer(request, token):
     if room.is_closed:
         return _capability_headers(render(request, "advisor/room_closed.html", {"room": room}, status=200))
     earlier_url = _earlier_url(request, room)
+    lead_url = _lead_url(request, room)
     if request.method == "POST":
         preset = preset_or_none(request.POST.get("preset"))
         form = forms.RoomAnswerForm(request.POST, preset_answers=preset_answers(preset))
@@ -230,7 +240,7 @@ def room_answer(request, token):
     form = forms.RoomAnswerForm(
         initial={**initial, "preset": preset.slug if preset else ""}, preset_answers=preset_answers(preset)
     )
-    return _questionnaire(request, form, {"room": room, "earlier_url": earlier_url})
+    return _questionnaire(request, form, {"room": room, "earlier_url": earlier_url, "lead_url": lead_url})
 
 
 def _member_or_404(token):
