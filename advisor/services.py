@@ -5,6 +5,7 @@ import hashlib
 import json
 import logging
 import smtplib
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -561,3 +562,63 @@ def rooms_close_idle(*, days: int) -> int:
         room_close(room=room, automatically=True)
         closed += 1
     return closed
+
+
+# -- Impact of catalogue changes on saved results ------------------------------------------------
+
+
+def catalogue_impact(*, days: int = 90, limit: int = 1000, budget_seconds: float = 10.0, clock=time.monotonic) -> dict:
+    """How today's catalogue would change the results saved in the last ``days`` days.
+
+    Up to ``limit`` of the newest results are re-run on today's catalogue and compared with what
+    they said (their verdict and the model to start with); re-running stops once
+    ``budget_seconds`` are spent, and the answer says how many were compared. Results made on
+    today's catalogue are unchanged by definition and cost nothing. Per audience preset: how many
+    of the results started from it would change.
+    """
+    started = clock()
+    since = timezone.now() - datetime.timedelta(days=days)
+    recent = models.Recommendation.objects.filter(
+        created__gte=since, catalogue_version__isnull=False, engine_version=engine.VERSION
+    )
+    total = recent.count()
+    fingerprint, prepared = catalogue_prepared()
+    found = {"days": days, "total": total, "compared": 0, "top_changed": 0, "verdict_changed": 0, "examples": []}
+    by_preset = {}
+    for recommendation in recent.order_by("-created")[:limit].iterator():
+        if clock() - started > budget_seconds:
+            break
+        preset = (recommendation.result.get("from_preset") or {}).get("name")
+        counts = by_preset.setdefault(preset, {"name": preset, "results": 0, "top_changed": 0, "verdict_changed": 0})
+        counts["results"] += 1
+        found["compared"] += 1
+        if recommendation.catalogue_fingerprint == fingerprint and recommendation.today == prepared.today:
+            continue
+        before = recommendation_result(recommendation)
+        try:
+            after = engine.recommend(recommendation.answers, prepared, what_if=False).as_json()
+        except engine.InvalidAnswers:
+            continue
+        top_before = (before.get("picks") or [{}])[0]
+        top_after = (after.get("picks") or [{}])[0]
+        verdict_changed = before["verdict"]["kind"] != after["verdict"]["kind"]
+        top_changed = top_before.get("slug") != top_after.get("slug")
+        found["verdict_changed"] += verdict_changed
+        found["top_changed"] += top_changed
+        counts["verdict_changed"] += verdict_changed
+        counts["top_changed"] += top_changed
+        if (top_changed or verdict_changed) and len(found["examples"]) < 10:
+            found["examples"].append(
+                {
+                    "code": str(recommendation.code),
+                    "created": recommendation.created,
+                    "verdict_before": before["verdict"]["kind"],
+                    "verdict_after": after["verdict"]["kind"],
+                    "top_before": top_before.get("name"),
+                    "top_after": top_after.get("name"),
+                }
+            )
+    found["presets"] = [counts for name, counts in by_preset.items() if name]
+    found["sampled"] = found["compared"] < min(total, limit)
+    found["seconds"] = round(clock() - started, 1)
+    return found

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path, register_converter
 
 from advisor.api import api
-from advisor.views import catalogue, core, results, rooms
+from advisor.views import catalogue, core, editorial, results, rooms
 
 
 class TokenConverter:
@@ -55,6 +55,7 @@ urlpatterns = [
     path("", include((advisor_patterns, "advisor"))),
     # Browsers ask for /favicon.ico on pages that do not name an icon (the admin's).
     path("favicon.ico", core.favicon),
+    path("admin/impact/", editorial.catalogue_impact, name="catalogue-impact"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
