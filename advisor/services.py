@@ -6,6 +6,7 @@ import json
 import logging
 import smtplib
 import time
+import uuid
 from collections.abc import Callable
 
 from django.conf import settings
@@ -212,7 +213,7 @@ def recommendation_result(recommendation: models.Recommendation) -> dict:
     return output
 
 
-def recommendation_opened(code) -> None:
+def recommendation_opened(code: uuid.UUID) -> None:
     """Note that a result's permalink was opened today, when results are purged after a retention period.
 
     At most one row write per result and day; nothing at all when every result is kept.
@@ -340,7 +341,7 @@ class RoomFull(Exception):
 
 
 def room_create(
-    *, title: str, context: str = "", deadline=None, admit: Callable[[], bool] | None = None
+    *, title: str, context: str = "", deadline: datetime.date | None = None, admit: Callable[[], bool] | None = None
 ) -> tuple[models.DecisionRoom, str]:
     """Open a decision room; return it and the lead's manage token (stored only as a digest)."""
     token = models.capability_token()
@@ -407,7 +408,7 @@ def member_revise(*, member: models.RoomMember, name: str, answers: dict) -> mod
     return member
 
 
-def room_override(*, room: models.DecisionRoom, key: str, value=None, reason: str = "") -> None:
+def room_override(*, room: models.DecisionRoom, key: str, value: str | list | None = None, reason: str = "") -> None:
     """The lead replaces a merged answer (with a reason), or with ``value=None`` restores it."""
     now = timezone.now()
     with transaction.atomic():
@@ -567,7 +568,9 @@ def rooms_close_idle(*, days: int) -> int:
 # -- Impact of catalogue changes on saved results ------------------------------------------------
 
 
-def catalogue_impact(*, days: int = 90, limit: int = 1000, budget_seconds: float = 10.0, clock=time.monotonic) -> dict:
+def catalogue_impact(
+    *, days: int = 90, limit: int = 1000, budget_seconds: float = 10.0, clock: Callable[[], float] = time.monotonic
+) -> dict:
     """How today's catalogue would change the results saved in the last ``days`` days.
 
     Up to ``limit`` of the newest results are re-run on today's catalogue and compared with what
