@@ -12,6 +12,7 @@ import re
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout
 from django import forms
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.text import format_lazy
@@ -338,6 +339,12 @@ class RoomForm(forms.ModelForm):
             "context": forms.Textarea(attrs={"rows": 3, "maxlength": 2000}),
             "deadline": forms.DateInput(attrs={"type": "date"}),
         }
+
+    def clean_deadline(self):
+        deadline = self.cleaned_data["deadline"]
+        if deadline is not None and deadline < timezone.localdate():
+            raise forms.ValidationError(_("The deadline is in the past; choose today or a later day."))
+        return deadline
 
 
 class RoomAnswerForm(QuestionnaireForm):

@@ -72,6 +72,12 @@ class OpeningARoomTests(RoomFlow):
         assert response.status_code == 400
         self.assertContains(response, "This field is required.", status_code=400)
         self.assertContains(response, "Enter a valid date.", status_code=400)
+        yesterday = (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
+        past = self.client.post(reverse("advisor:room-create"), {"title": "A", "deadline": yesterday})
+        self.assertContains(past, "The deadline is in the past", status_code=400)
+        api = self.client.post("/api/v1/rooms", {"title": "A", "deadline": yesterday}, content_type="application/json")
+        assert api.status_code == 400
+        assert api.json()["errors"] == {"deadline": ["The deadline is in the past; choose today or a later day."]}
         assert not models.DecisionRoom.objects.exists()
 
     @override_settings(ADVISOR_SUBMISSION_LIMIT=2, ADVISOR_SUBMISSION_WINDOW=10**9)  # no window ends mid-test
