@@ -415,6 +415,15 @@ def test_licence_list_counts_published_models_only(client, mixed_catalogue):
     assert re.search(r"Apache License 2\.0</a>.*?<td class=\"text-end\">1</td>", content)
 
 
+def test_licences_are_listed_by_name_on_every_database(client, mixed_catalogue):
+    # Created out of name order, so that insertion order cannot pass for name order.
+    licence_create(slug="zz-last", name="Zeta Licence")
+    licence_create(slug="aa-first", name="Aardvark Licence")
+    content = client.get(reverse("advisor:licence-list")).content.decode()
+    names = re.findall(r'<a href="/licenses/[^"]+/">([^<]+)</a>', content)
+    assert names == sorted(names, key=str.lower) and len(names) >= 4
+
+
 def test_licence_page_shows_permissions_conditions_and_limitations(client, mixed_catalogue):
     response = client.get(reverse("advisor:licence-detail", args=["apache-2.0"]))
     assert response.status_code == 200

@@ -119,9 +119,12 @@ def model_detail(request, slug):
 
 @require_safe
 def licence_list(request):
-    licences = models.Licence.objects.annotate(
-        model_count=Count("models", filter=Q(models__status=PUBLISHED)),
-    ).only("slug", "name", "spdx_id", "category", "osi_approved", "commercial_use")
+    # An aggregate query ignores Meta.ordering: without order_by, PostgreSQL lists them in any order.
+    licences = (
+        models.Licence.objects.annotate(model_count=Count("models", filter=Q(models__status=PUBLISHED)))
+        .only("slug", "name", "spdx_id", "category", "osi_approved", "commercial_use")
+        .order_by("name", "slug")
+    )
     return render(request, "advisor/licence_list.html", {"licences": licences})
 
 
