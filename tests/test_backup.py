@@ -30,8 +30,8 @@ def recommendations_create():
     made = []
     for n, overrides in enumerate(variants):
         recommendation = services.recommendation_create(answers=complete_answers(**overrides))
-        recommendation.created = created + datetime.timedelta(minutes=n)
-        recommendation.save(update_fields=["created"])
+        recommendation.created_at = created + datetime.timedelta(minutes=n)
+        recommendation.save(update_fields=["created_at"])
         made.append(recommendation)
     return made
 
