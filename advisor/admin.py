@@ -580,10 +580,10 @@ class AudiencePresetAdmin(SimpleHistoryAdmin):
 class RecommendationAdmin(admin.ModelAdmin):
     """A saved recommendation is evidence: nothing about it can be edited."""
 
-    list_display = ["code", "created", "engine_version", "catalogue_fingerprint"]
+    list_display = ["code", "created_at", "engine_version", "catalogue_fingerprint"]
     list_filter = ["engine_version"]
     search_fields = ["code"]
-    date_hierarchy = "created"
+    date_hierarchy = "created_at"
 
     def has_add_permission(self, request):
         return False

@@ -807,13 +807,13 @@ class Recommendation(models.Model):
     today = models.DateField(_("computed for the day"), null=True, blank=True)
     catalogue_fingerprint = models.CharField(_("catalogue fingerprint"), max_length=64)
     engine_version = models.CharField(_("engine version"), max_length=20)
-    created = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
     # The last day its permalink was opened, kept only when results are purged after a retention
     # period (ADVISOR_RESULT_RETENTION_DAYS); a page view writes it at most once a day.
     last_opened = models.DateField(_("last opened"), null=True, blank=True)
 
     class Meta:
-        ordering = ["-created"]
+        ordering = ["-created_at"]
         verbose_name = _("recommendation")
         verbose_name_plural = _("recommendations")
 

@@ -256,7 +256,7 @@ def ranking_changes(previous: models.Recommendation, result: dict) -> dict:
     ]
     return {
         "previous_code": str(previous.code),
-        "previous_created": previous.created.isoformat(),
+        "previous_created": previous.created_at.isoformat(),
         "previous_verdict": before_result.get("verdict", {}).get("kind"),
         "verdict_changed": before_result.get("verdict", {}).get("kind") != result["verdict"]["kind"],
         "top": moved,
@@ -582,13 +582,13 @@ def catalogue_impact(
     started = clock()
     since = timezone.now() - datetime.timedelta(days=days)
     recent = models.Recommendation.objects.filter(
-        created__gte=since, catalogue_version__isnull=False, engine_version=engine.VERSION
+        created_at__gte=since, catalogue_version__isnull=False, engine_version=engine.VERSION
     )
     total = recent.count()
     fingerprint, prepared = catalogue_prepared()
     found = {"days": days, "total": total, "compared": 0, "top_changed": 0, "verdict_changed": 0, "examples": []}
     by_preset = {}
-    for recommendation in recent.order_by("-created")[:limit].iterator():
+    for recommendation in recent.order_by("-created_at")[:limit].iterator():
         if clock() - started > budget_seconds:
             break
         preset = (recommendation.result.get("from_preset") or {}).get("name")
@@ -614,7 +614,7 @@ def catalogue_impact(
             found["examples"].append(
                 {
                     "code": str(recommendation.code),
-                    "created": recommendation.created,
+                    "created_at": recommendation.created_at,
                     "verdict_before": before["verdict"]["kind"],
                     "verdict_after": after["verdict"]["kind"],
                     "top_before": top_before.get("name"),

@@ -43,7 +43,7 @@ for n in range({count} - len(made)):
         code=uuid.uuid4(), answers=template.answers, result=template.result,
         catalogue_version_id=template.catalogue_version_id, today=template.today,
         catalogue_fingerprint=template.catalogue_fingerprint, engine_version=template.engine_version,
-        created=now - datetime.timedelta(seconds=n),
+        created_at=now - datetime.timedelta(seconds=n),
     ))
     if len(rows) == 5000:
         models.Recommendation.objects.bulk_create(rows)

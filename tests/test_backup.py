@@ -30,8 +30,8 @@ def recommendations_create():
     made = []
     for n, overrides in enumerate(variants):
         recommendation = services.recommendation_create(answers=complete_answers(**overrides))
-        recommendation.created = created + datetime.timedelta(minutes=n)
-        recommendation.save(update_fields=["created"])
+        recommendation.created_at = created + datetime.timedelta(minutes=n)
+        recommendation.save(update_fields=["created_at"])
         made.append(recommendation)
     return made
 
@@ -265,4 +265,45 @@ def test_a_damaged_backup_is_refused_with_nothing_imported(tmp_path):
     path.write_text(path.read_text() + '{"model": "advisor.provider", "pk": 2, "fiel\n')
     with pytest.raises(CommandError, match="not a backup this version can read"):
         call_command("import_backup", str(path))
+    assert not models.Provider.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["old.jsonl", "old.json"])
+def test_a_backup_written_before_created_at_restores_each_creation_time(filled, tmp_path, name):
+    """Backups written before issue #10 name a recommendation's creation time ``created``."""
+    created = dict(models.Recommendation.objects.values_list("code", "created_at"))
+    pages_before = permalink_pages()
+    backup = tmp_path / name
+    call_command("export_backup", str(backup), stdout=open(os.devnull, "w"))  # noqa: SIM115
+    rows = rows_of(backup)
+    old = [row for row in rows if row["model"] == "advisor.recommendation"]
+    for row in old:
+        row["fields"]["created"] = row["fields"].pop("created_at")
+    assert len(old) == 3
+    if name.endswith(".jsonl"):
+        backup.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    else:
+        backup.write_text(json.dumps(rows, indent=1))
+
+    wipe()
+    call_command("import_backup", str(backup), stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+    assert dict(models.Recommendation.objects.values_list("code", "created_at")) == created
+    assert permalink_pages() == pages_before  # the JSON still says "created", at the same moment
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "row",
+    [
+        {**PROVIDER_ROW, "pk": 2, "fields": {**PROVIDER_ROW["fields"], "slug": "q", "founded": 1999}},
+        {"model": "advisor.provider", "pk": 2},
+        ["advisor.provider", 2],
+    ],
+    ids=["unknown field", "no fields", "not an object"],
+)
+def test_a_row_that_is_not_a_model_instance_is_refused_with_nothing_imported(tmp_path, row):
+    with pytest.raises(CommandError, match="not a backup this version can read"):
+        call_command("import_backup", str(crafted(tmp_path, PROVIDER_ROW, row)))
     assert not models.Provider.objects.exists()

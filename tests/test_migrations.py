@@ -133,3 +133,22 @@ def test_the_migration_converts_existing_rows(executor):
     assert (k3.lifecycle, k3.release_date_precision, k3.notes) == ("active", "month", "MoE.")
     old_api = AIModel.objects.get(slug="old-api")
     assert (old_api.lifecycle, old_api.release_date_precision) == ("deprecated", "day")
+
+
+RENAMED = ("advisor", "0013_recommendation_created_at")
+
+
+def test_renaming_created_to_created_at_keeps_every_creation_time(executor):
+    before = [("advisor", "0012_history_baseline")]
+    executor.migrate(before)
+    Recommendation = executor.loader.project_state(before).apps.get_model("advisor", "Recommendation")
+    when = datetime.datetime(2026, 3, 4, 5, 6, 7, 891_011, tzinfo=datetime.UTC)
+    code = Recommendation.objects.create(
+        answers={}, result={}, catalogue_fingerprint="x", engine_version="1", created=when
+    ).code
+
+    executor.loader.build_graph()
+    executor.migrate([RENAMED])
+
+    Recommendation = executor.loader.project_state([RENAMED]).apps.get_model("advisor", "Recommendation")
+    assert Recommendation.objects.get(code=code).created_at == when

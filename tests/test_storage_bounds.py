@@ -113,7 +113,7 @@ def test_a_client_at_the_limit_for_a_whole_day_stores_no_more_than_the_stated_bo
 def age(code, days, *, opened_days_ago=None):
     today = timezone.localdate()
     models.Recommendation.objects.filter(code=code).update(
-        created=timezone.now() - datetime.timedelta(days=days),
+        created_at=timezone.now() - datetime.timedelta(days=days),
         last_opened=None if opened_days_ago is None else today - datetime.timedelta(days=opened_days_ago),
     )
 

@@ -3,10 +3,12 @@
 import bz2
 import datetime
 import gzip
+import json
 import lzma
 import os
 
 from django.apps import apps
+from django.core.serializers.base import DeserializationError
 from django.core.serializers.json import DjangoJSONEncoder
 
 # Rate-limit counters are transient; the catalogue fingerprint is recomputed
@@ -21,6 +23,9 @@ OPENERS = {
     f"{base}{compression}": opener for base in (".jsonl", ".json") for compression, opener in COMPRESSORS.items()
 }
 FORMATS = tuple(OPENERS)
+# Fields renamed since backups were first written, per serialised model: a backup written before a
+# rename is read under today's names, so it restores like a new one.
+RENAMED_FIELDS = {"advisor.recommendation": {"created": "created_at"}}
 
 
 def backed_up_models():
@@ -66,3 +71,17 @@ class ExactJSONEncoder(DjangoJSONEncoder):
         if isinstance(o, (datetime.datetime, datetime.time)):
             return o.isoformat()
         return super().default(o)
+
+
+def backup_rows(stream, fmt):
+    """Each row of a backup, for Django's ``"python"`` deserialiser, with renamed fields under today's names.
+
+    JSON Lines is read a line at a time; a JSON array is read whole, as Django reads it.
+    """
+    rows = json.load(stream) if fmt == "json" else (json.loads(line) for line in stream if line.strip())
+    for row in rows:
+        if not (isinstance(row, dict) and isinstance(row.get("model"), str) and isinstance(row.get("fields"), dict)):
+            raise DeserializationError(f"a row is not a serialised model instance: {str(row)[:80]}")
+        renamed = RENAMED_FIELDS.get(row["model"].lower(), {})
+        row["fields"] = {renamed.get(name, name): value for name, value in row["fields"].items()}
+        yield row

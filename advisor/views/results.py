@@ -200,7 +200,7 @@ def _changed_since(recommendation, result):
         CHANGES_SINCE_SHOWN,
         model_slugs=list(names),
         licence_slugs=list(licences),
-        since=recommendation.created,
+        since=recommendation.created_at,
         names={**licences, **names},
     )
 
@@ -331,10 +331,10 @@ def result_json(request, recommendation):
     return {
         "code": str(recommendation.code),
         "permalink": request.build_absolute_uri(recommendation.get_absolute_url()),
-        "created": recommendation.created.isoformat(),
+        "created": recommendation.created_at.isoformat(),
         "engine_version": recommendation.engine_version,
         "catalogue_fingerprint": recommendation.catalogue_fingerprint,
-        "today": result.get("today", recommendation.created.date().isoformat()),
+        "today": result.get("today", recommendation.created_at.date().isoformat()),
         "answers": recommendation.answers,
         "verdict": result["verdict"],
         "picks": result.get("picks", []),

@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.apps import apps
 from django.core import serializers
+from django.core.exceptions import FieldDoesNotExist
 from django.core.management.base import BaseCommand, CommandError
 from django.core.management.color import no_style
 from django.core.serializers.base import DeserializationError
@@ -11,7 +12,14 @@ from django.utils import timezone
 
 from advisor import catalogue, models
 from advisor.history import baseline_all
-from advisor.management.backup import FORMATS, backed_up_models, has_backup_name, open_backup, serializer_format
+from advisor.management.backup import (
+    FORMATS,
+    backed_up_models,
+    backup_rows,
+    has_backup_name,
+    open_backup,
+    serializer_format,
+)
 
 
 def _sequences_reset(restored):
@@ -59,7 +67,7 @@ class Command(BaseCommand):
         try:
             with transaction.atomic(), open_backup(path, "r") as stream:
                 restored = set()
-                for row in serializers.deserialize(serializer_format(path), stream):
+                for row in serializers.deserialize("python", backup_rows(stream, serializer_format(path))):
                     label = row.object._meta.label
                     if label not in allowed:
                         # Never users, groups or permissions: a backup restores content, not who may change it.
@@ -75,7 +83,7 @@ class Command(BaseCommand):
                 # A backup holds no history: the restored state is each entry's baseline.
                 baseline_all(lambda name: apps.get_model("advisor", name), when=timezone.now())
                 catalogue.catalogue_refresh()
-        except (DeserializationError, ValueError, OSError, EOFError) as error:
+        except (DeserializationError, FieldDoesNotExist, ValueError, OSError, EOFError) as error:
             raise CommandError(
                 f"{path} is not a backup this version can read ({error}). Nothing was imported."
             ) from error

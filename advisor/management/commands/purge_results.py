@@ -31,7 +31,7 @@ class Command(BaseCommand):
             raise CommandError("--days must be at least 1.")
         cutoff = timezone.now() - datetime.timedelta(days=days)
         # A team's decision record is kept with its room, like any record a team files.
-        stale = models.Recommendation.objects.filter(created__lt=cutoff, room__isnull=True).filter(
+        stale = models.Recommendation.objects.filter(created_at__lt=cutoff, room__isnull=True).filter(
             Q(last_opened__isnull=True) | Q(last_opened__lt=cutoff.date())
         )
         if dry_run:
