@@ -3,6 +3,7 @@ import io
 import json
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db import transaction
@@ -11,9 +12,12 @@ from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.csp import CSP
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django.views.decorators.csp import csp_override
 from simple_history.admin import SimpleHistoryAdmin
 
 from advisor import brief, catalogue, models, scoring, services, vocab
@@ -22,6 +26,23 @@ from advisor.forms import AudiencePresetForm
 admin.site.site_header = _("Model Strategy Advisor · editors")
 admin.site.site_title = _("Model Strategy Advisor")
 admin.site.index_title = _("Catalogue")
+
+
+# django-simple-history's change list writes one inline style (style="border-top: 0" on its
+# paginator); the site's CSP has no 'unsafe-' source, so the history page alone allows that one
+# attribute by its hash.
+HISTORY_CSP = {
+    **settings.SECURE_CSP,
+    "style-src-attr": [CSP.UNSAFE_HASHES, "'sha256-XMXSevYjgSjXgRafBFDvtjwX+yyWLrxfso9DcNZ9UXM='"],
+}
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """The admin of a catalogue model whose every change is kept (django-simple-history)."""
+
+    @method_decorator(csp_override(HISTORY_CSP))
+    def history_view(self, request, object_id, extra_context=None):
+        return super().history_view(request, object_id, extra_context=extra_context)
 
 
 class ChoiceListField(forms.MultipleChoiceField):
@@ -288,7 +309,7 @@ class LicenceSourceInline(SourceInline):
 
 
 @admin.register(models.Provider)
-class ProviderAdmin(SimpleHistoryAdmin):
+class ProviderAdmin(HistoryAdmin):
     list_display = ["name", "country", "website", "model_count"]
     search_fields = ["name", "country"]
     prepopulated_fields = {"slug": ["name"]}
@@ -303,7 +324,7 @@ class ProviderAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(models.Licence)
-class LicenceAdmin(ScoresFollowFactsMixin, VerifiedActionMixin, SimpleHistoryAdmin):
+class LicenceAdmin(ScoresFollowFactsMixin, VerifiedActionMixin, HistoryAdmin):
     form = LicenceForm
     list_display = [
         "name",
@@ -399,7 +420,7 @@ def report_recomputed(model_admin, request, count):
 
 
 @admin.register(models.AIModel)
-class AIModelAdmin(ScoresFollowFactsMixin, VerifiedActionMixin, SimpleHistoryAdmin):
+class AIModelAdmin(ScoresFollowFactsMixin, VerifiedActionMixin, HistoryAdmin):
     form = AIModelForm
     list_display = [
         "name",
@@ -502,7 +523,7 @@ class AIModelAdmin(ScoresFollowFactsMixin, VerifiedActionMixin, SimpleHistoryAdm
 
 
 @admin.register(models.Criterion)
-class CriterionAdmin(SimpleHistoryAdmin):
+class CriterionAdmin(HistoryAdmin):
     list_display = ["name", "position", "from_article", "summary"]
     list_editable = ["position"]
     list_filter = ["from_article"]
@@ -512,7 +533,7 @@ class CriterionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(models.Score)
-class ScoreAdmin(SimpleHistoryAdmin):
+class ScoreAdmin(HistoryAdmin):
     list_display = ["ai_model", "criterion", "value", "is_override", "rationale"]
     actions = [export_csv]
     csv_fields = ["ai_model__slug", "criterion__slug", "value", "is_override", "override_reason", "rationale"]
@@ -524,7 +545,7 @@ class ScoreAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(models.Source)
-class SourceAdmin(SimpleHistoryAdmin):
+class SourceAdmin(HistoryAdmin):
     list_display = ["title", "ai_model", "licence", "as_of", "confidence"]
     list_filter = ["confidence"]
     list_select_related = ["ai_model", "licence"]
@@ -562,14 +583,14 @@ class InaccuracyReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.GpuPrice)
-class GpuPriceAdmin(SimpleHistoryAdmin):
+class GpuPriceAdmin(HistoryAdmin):
     list_display = ["name", "memory_gb", "hourly_usd", "as_of", "source_url"]
     search_fields = ["name"]
     readonly_fields = ["created_at", "updated_at"]
 
 
 @admin.register(models.AudiencePreset)
-class AudiencePresetAdmin(SimpleHistoryAdmin):
+class AudiencePresetAdmin(HistoryAdmin):
     form = AudiencePresetForm
     list_display = ["name", "slug", "position", "updated_at"]
     prepopulated_fields = {"slug": ["name"]}
