@@ -175,22 +175,27 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # process keeps its own, in memory. Several app servers: set REDIS_URL (e.g. redis://10.0.0.5:6379/0)
 # and they share one through Django's Redis backend, sessions included (cached_db: the database
 # stays the record, the cache saves its reads).
+# CACHE_URL names the cache explicitly: redis://host:port/db, locmem:// (the default) or dummy://
+# (no cache at all: what a page costs when nothing is cached, as bench/run.py measures it).
 REDIS_URL = os.environ.get("REDIS_URL", "")
-if REDIS_URL:
+CACHE_URL = os.environ.get("CACHE_URL", "") or REDIS_URL or "locmem://"
+if CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": CACHE_URL,
             "KEY_PREFIX": os.environ.get("DJANGO_CACHE_KEY_PREFIX", "advisor"),
             # A Redis outage must not hang a worker: give up on a connection after a second.
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         },
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+elif CACHE_URL == "dummy://":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+elif CACHE_URL == "locmem://":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "advisor"}}
 else:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "advisor"},
-    }
+    raise ImproperlyConfigured("CACHE_URL must be redis://..., locmem:// or dummy://")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -9,7 +9,10 @@ What it does:
    from the seed catalogue (its licences, providers and criteria; models cloned
    from the real ones with jittered scores): ``--size`` models (default 500)
    for the result permalink, the questionnaire (GET and POST) and the compare
-   page, and ``--list-size`` models (default 2,000) for the models list.
+   page, and ``--list-size`` models (default 2,000) for the models list; and a
+   third ``--size`` database for a "cold" server that runs with no cache at all
+   (``CACHE_URL=dummy://``), whose permalink and questionnaire show what a first
+   view costs when nothing is cached yet.
 2. Starts one gunicorn per database with ``gunicorn.conf.py`` and production
    settings on loopback (plain HTTP: ``DJANGO_SECURE_SSL_REDIRECT=0``),
    static files collected with the production (hashed, compressed) storage.
@@ -62,8 +65,17 @@ TARGETS = {
     "minimal view (/healthz) [list server]": ("list", None),
     "static file (WhiteNoise) [list server]": ("list", None),
     "models list": ("list", 10),
+    # The same pages with no cache at all (CACHE_URL=dummy://): what the first view costs, reported so
+    # the cache cannot hide a slow render. The cold permalink's target comes from issue #10.
+    "minimal view (/healthz) [cold server]": ("cold", None),
+    "result permalink, cold": ("cold", 6),
+    "questionnaire GET, cold": ("cold", None),
 }
-BASELINE = {"main": "minimal view (/healthz)", "list": "minimal view (/healthz) [list server]"}
+BASELINE = {
+    "main": "minimal view (/healthz)",
+    "list": "minimal view (/healthz) [list server]",
+    "cold": "minimal view (/healthz) [cold server]",
+}
 
 
 # --- Seeding (runs in a subprocess with the server's environment) ----------------
@@ -129,7 +141,7 @@ def check(condition, message):
 class Server(GunicornServer):
     """One benchmark server (tests/gunicorn_server.py) on a synthetic catalogue of ``size`` models."""
 
-    def __init__(self, name, size, workdir, static_root, workers):
+    def __init__(self, name, size, workdir, static_root, workers, **env):
         self.name, self.size = name, size
         super().__init__(
             workdir / name,
@@ -138,6 +150,7 @@ class Server(GunicornServer):
             ADVISOR_SUBMISSION_LIMIT=10**9,
             GUNICORN_WORKERS=workers,
             GUNICORN_LOG_LEVEL="warning",
+            **env,
         )
 
     def seed(self):
@@ -178,14 +191,18 @@ def _stat_ticks(pid, children=False):
 # --- Targets ------------------------------------------------------------------------
 
 
-def prepare_targets(main, listing, workdir):
-    """Each target as (server, path, optional wrk Lua script)."""
-    answers = BENCH_ANSWERS  # the neutral team of engine_bench.py: the questionnaire assumes no answer
-    status, headers, body = main.request(
+def _permalink(server, answers):
+    status, _headers, body = server.request(
         "POST", "/api/v1/recommendations", json.dumps({"answers": answers}), {"Content-Type": "application/json"}
     )
     check(status == 201, f"the API answered {status}: {body[:300]!r}")
-    permalink = "/" + json.loads(body)["permalink"].split("/", 3)[3]
+    return "/" + json.loads(body)["permalink"].split("/", 3)[3]
+
+
+def prepare_targets(main, listing, cold, workdir):
+    """Each target as (server, path, optional wrk Lua script)."""
+    answers = BENCH_ANSWERS  # the neutral team of engine_bench.py: the questionnaire assumes no answer
+    permalink = _permalink(main, answers)
 
     status, headers, page = main.request("GET", "/questionnaire/")
     check(status == 200, f"the questionnaire answered {status}")
@@ -224,6 +241,9 @@ def prepare_targets(main, listing, workdir):
         "minimal view (/healthz) [list server]": (listing, "/healthz", None),
         "static file (WhiteNoise) [list server]": (listing, static["list"], None),
         "models list": (listing, "/models/", None),
+        "minimal view (/healthz) [cold server]": (cold, "/healthz", None),
+        "result permalink, cold": (cold, _permalink(cold, answers), None),
+        "questionnaire GET, cold": (cold, "/questionnaire/", None),
     }
     for name, (server, path, script) in targets.items():
         if script is None:
@@ -299,11 +319,13 @@ def main():
     static_root = collected_static_root()
     main_server = Server("main", args.size, workdir, static_root, args.workers)
     list_server = Server("list", args.list_size, workdir, static_root, args.workers)
+    cold_server = Server("cold", args.size, workdir, static_root, args.workers, CACHE_URL="dummy://")
+    servers = (main_server, list_server, cold_server)
     try:
-        for server in (main_server, list_server):
+        for server in servers:
             server.seed()
             server.start()
-        targets = prepare_targets(main_server, list_server, workdir)
+        targets = prepare_targets(main_server, list_server, cold_server, workdir)
         print(f"warming up ({len(targets)} targets)...", flush=True)
         for server, path, script in targets.values():
             run_wrk(server, path, script, 1, args.connections, args.threads)
@@ -319,7 +341,7 @@ def main():
                 )
         ok = report(results, args)
     finally:
-        for server in (main_server, list_server):
+        for server in servers:
             server.stop()
         if args.keep:
             print(f"kept {workdir}")
@@ -329,7 +351,7 @@ def main():
 
 
 def report(results, args):
-    sizes = {"main": args.size, "list": args.list_size}
+    sizes = {"main": args.size, "list": args.list_size, "cold": args.size}
     cpu = {name: statistics.median(r["cpu_ms"] for r in runs) for name, runs in results.items()}
     print()
     print(

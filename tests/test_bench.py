@@ -32,6 +32,8 @@ def test_the_benchmark_runs_and_prints_its_table():
         "questionnaire POST",
         "compare page (4 models)",
         "models list",
+        "result permalink, cold",
+        "questionnaire GET, cold",
     ):
         assert target in names, output
     for line in table[1:]:

@@ -8,6 +8,7 @@ from unittest import mock
 
 import psycopg
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import OperationalError, connection, connections
 from django.test import Client, RequestFactory
@@ -15,6 +16,7 @@ from django.urls import reverse
 
 from advisor.middleware import JsonFormatter
 from tests.error_urls import SECRET_DETAIL
+from tests.production import _settings_for
 
 
 def assert_uncached(response):
@@ -257,3 +259,19 @@ def test_the_json_formatter_keeps_exception_type_but_not_its_message():
     line = JsonFormatter().format(record)
     assert json.loads(line)["exc_type"] == "ValueError"
     assert SECRET_DETAIL not in line
+
+
+def test_the_cache_comes_from_cache_url_or_redis_url_and_a_bad_one_is_refused(monkeypatch):
+    def backend(**env):
+        for name in ("CACHE_URL", "REDIS_URL"):
+            monkeypatch.delenv(name, raising=False)
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        return _settings_for("development")["CACHES"]["default"]["BACKEND"].rsplit(".", 1)[1]
+
+    assert backend() == "LocMemCache"
+    assert backend(CACHE_URL="dummy://") == "DummyCache"
+    assert backend(REDIS_URL="redis://127.0.0.1:6379/0") == "RedisCache"
+    assert backend(CACHE_URL="redis://127.0.0.1:6379/1", REDIS_URL="redis://127.0.0.1:6379/0") == "RedisCache"
+    with pytest.raises(ImproperlyConfigured, match="CACHE_URL"):
+        backend(CACHE_URL="memcached://x")
