@@ -11,6 +11,7 @@ waiting is rendered afresh and its page is not stored).
 import hashlib
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.http import HttpResponse
@@ -33,7 +34,7 @@ def query_parts(request):
 
 def cacheable(request):
     # len() loads the stored messages without marking them as shown.
-    return not len(messages.get_messages(request))
+    return settings.ADVISOR_PAGE_CACHE and not len(messages.get_messages(request))
 
 
 def get(request, cache_key):

@@ -316,6 +316,9 @@ ADVISOR_SUBMISSION_LIMIT = env_int("ADVISOR_SUBMISSION_LIMIT", 20)
 ADVISOR_ROOM_ANSWER_LIMIT = env_int("ADVISOR_ROOM_ANSWER_LIMIT", 60)
 # Days a decision room may stay open without activity; ``manage.py close_idle_rooms`` closes the others.
 ADVISOR_ROOM_IDLE_DAYS = env_int("ADVISOR_ROOM_IDLE_DAYS", 90)
+# Rendered pages (and the questionnaire's rendered questions) are kept in the cache; 0 turns that
+# off, so every view renders afresh: bench/run.py's cold server measures what a first view costs.
+ADVISOR_PAGE_CACHE = env_bool("ADVISOR_PAGE_CACHE", True)
 # Reader reports of inaccuracies a client may send per submission window.
 ADVISOR_REPORT_LIMIT = env_int("ADVISOR_REPORT_LIMIT", 5)
 # /readyz answers 503 when a SQLite database's disk has less free space than this.

@@ -10,9 +10,10 @@ What it does:
    from the real ones with jittered scores): ``--size`` models (default 500)
    for the result permalink, the questionnaire (GET and POST) and the compare
    page, and ``--list-size`` models (default 2,000) for the models list; and a
-   third ``--size`` database for a "cold" server that runs with no cache at all
-   (``CACHE_URL=dummy://``), whose permalink and questionnaire show what a first
-   view costs when nothing is cached yet.
+   third ``--size`` database for a "cold" server that keeps no rendered page
+   (``ADVISOR_PAGE_CACHE=0``), whose permalink and questionnaire show what a
+   first view costs: the page rendered afresh, the questions without their
+   fragment cache.
 2. Starts one gunicorn per database with ``gunicorn.conf.py`` and production
    settings on loopback (plain HTTP: ``DJANGO_SECURE_SSL_REDIRECT=0``),
    static files collected with the production (hashed, compressed) storage.
@@ -65,8 +66,8 @@ TARGETS = {
     "minimal view (/healthz) [list server]": ("list", None),
     "static file (WhiteNoise) [list server]": ("list", None),
     "models list": ("list", 10),
-    # The same pages with no cache at all (CACHE_URL=dummy://): what the first view costs, reported so
-    # the cache cannot hide a slow render. The cold permalink's target comes from issue #10.
+    # The same pages rendered afresh (ADVISOR_PAGE_CACHE=0): what a first view costs, reported so the
+    # page cache cannot hide a slow render. The cold permalink's target comes from issue #10.
     "minimal view (/healthz) [cold server]": ("cold", None),
     "result permalink, cold": ("cold", 6),
     "questionnaire GET, cold": ("cold", None),
@@ -319,7 +320,7 @@ def main():
     static_root = collected_static_root()
     main_server = Server("main", args.size, workdir, static_root, args.workers)
     list_server = Server("list", args.list_size, workdir, static_root, args.workers)
-    cold_server = Server("cold", args.size, workdir, static_root, args.workers, CACHE_URL="dummy://")
+    cold_server = Server("cold", args.size, workdir, static_root, args.workers, ADVISOR_PAGE_CACHE="0")
     servers = (main_server, list_server, cold_server)
     try:
         for server in servers:

@@ -44,6 +44,16 @@ class PermalinkCacheTests(TestCase):
         cache.clear()
         assert self.client.get(self.url).content == cached.content
 
+    def test_with_the_page_cache_off_every_view_renders_afresh(self):
+        with self.settings(ADVISOR_PAGE_CACHE=False):
+            self.client.get(self.url)
+            with CaptureQueriesContext(connection) as queries:
+                again = self.client.get(self.url)
+            assert again.status_code == 200 and len(queries) > 1  # rendered, not served from the cache
+            questionnaire = self.client.get(reverse("advisor:questionnaire"))
+        assert questionnaire.status_code == 200
+        assert not [key for key in cache._cache if "questionnaire_fields" in key]
+
     def test_a_cached_permalink_says_the_catalogue_changed_after_an_edit(self):
         self.assertNotContains(self.client.get(self.url), "The catalogue has changed")
         self.client.get(self.url)  # now from the cache

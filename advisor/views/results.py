@@ -5,6 +5,7 @@ import json
 import uuid
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.http import Http404, HttpResponse, HttpResponseNotModified, JsonResponse
@@ -53,7 +54,7 @@ def questionnaire(request):
     presets = models.AudiencePreset.objects.only("slug", "name")
     sections = [(key, _(title)) for key, title in questions.SECTIONS]
     context = {"form": form, "sections": sections, "presets": presets}
-    if not form.is_bound:
+    if not form.is_bound and settings.ADVISOR_PAGE_CACHE:
         # The rendered questions are cached per initial answers (and language, in the template);
         # the preset field is rendered outside the cached fragment.
         context["fields_key"] = hashlib.sha256(json.dumps(initial, sort_keys=True).encode()).hexdigest()
