@@ -97,11 +97,12 @@ def _answer_errors(pydantic_errors):
                 "string_too_short": _("This field is required."),
                 "string_pattern_mismatch": _("This field is required."),
                 "string_too_long": _("This is too long."),
+                "text_too_long": _("This is too long."),
+                "null_character": _("Null characters are not allowed."),
             }
             if location[0] == "deadline":
                 message = _("Give a day as YYYY-MM-DD.")
             else:
-                messages["value_error"] = _("This is too long.")
                 message = messages.get(item.get("type"), _("Give text."))
             errors.setdefault(location[0], []).append(message)
             continue

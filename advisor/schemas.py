@@ -16,6 +16,7 @@ from typing import Annotated, Literal
 
 from ninja import Schema
 from pydantic import AfterValidator, ConfigDict, Field, create_model, field_validator
+from pydantic_core import PydanticCustomError
 
 from advisor.engine import hardware, questions
 
@@ -33,11 +34,14 @@ def text(max_length, description, **options):
 
     That is in UTF-16 code units: a character outside the Basic Multilingual Plane (an emoji)
     counts twice, in the browser's form and here alike, and the same text passes both or neither.
+    A NUL character is refused, as Django's form fields refuse it (PostgreSQL cannot store it).
     """
 
     def within(value):
+        if "\x00" in value:
+            raise PydanticCustomError("null_character", "null characters are not allowed")
         if len(value.encode("utf-16-le", "surrogatepass")) // 2 > max_length:
-            raise ValueError("too long")
+            raise PydanticCustomError("text_too_long", "too long")
         return value
 
     return Annotated[str, Field(max_length=max_length, description=description, **options), AfterValidator(within)]

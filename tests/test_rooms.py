@@ -436,6 +436,11 @@ class ApiTests(RoomFlow):
         too_long = self.post("/api/v1/rooms", {"title": "A", "context": "\N{GRINNING FACE}" * 1001})
         assert too_long.status_code == 400
         assert too_long.json()["errors"] == {"context": ["This is too long."]}
+        nul = self.post("/api/v1/rooms", {"title": "A\x00B"})  # PostgreSQL cannot store it: never a 500
+        assert nul.status_code == 400
+        assert nul.json()["errors"] == {"title": ["Null characters are not allowed."]}
+        member = self.post(f"/api/v1/rooms/{'A' * 43}/members", {"name": "\x00", "answers": complete_answers()})
+        assert member.status_code == 400
         models.DecisionRoom.objects.all().delete()
         for deadline in (0, 1_700_000_000, "2027-01-01T00:00:00", "tomorrow"):
             assert self.post("/api/v1/rooms", {"title": "A", "deadline": deadline}).status_code == 400, deadline
