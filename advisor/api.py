@@ -12,7 +12,6 @@ and makes every error under /api/ a JSON ``Error``.
 
 from django.http import HttpResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Status
 from ninja.errors import HttpError, ValidationError
@@ -242,9 +241,8 @@ def _not_found():
 def create_room(request, payload: schemas.RoomIn, response: HttpResponse):
     # The schema asks for a character that is not a space, so the stripped title is never empty.
     fields = {"title": payload.title.strip(), "context": payload.context, "deadline": payload.deadline}
-    if payload.deadline is not None and payload.deadline < timezone.localdate():
-        message = _("The deadline is in the past; choose today or a later day.")
-        return Status(400, error(_("Some fields are missing or invalid."), {"deadline": [message]}))
+    if forms.deadline_in_the_past(payload.deadline):
+        return Status(400, error(_("Some fields are missing or invalid."), {"deadline": [str(forms.DEADLINE_PAST)]}))
     if ratelimit.over_limit(request, purpose=ratelimit.ROOMS):
         return _refused(response)
     try:

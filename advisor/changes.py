@@ -21,7 +21,7 @@ from advisor import models, vocab
 from advisor.history import BASELINE_REASON
 
 # Fields a reader does not need to see change (bookkeeping, or shown elsewhere).
-HIDDEN_FIELDS = {"id", "created_at", "updated_at", "status", "release_date_precision", "slug"}
+HIDDEN_FIELDS = {"id", "created_at", "updated_at", "status", "release_date_precision", "slug", "last_reviewed"}
 # Text longer than this is said to be "reworded" rather than quoted before and after.
 QUOTED_UP_TO = 80
 
@@ -76,7 +76,7 @@ class Change:
         return f"{self.name}: {summary}"
 
 
-def _display(record, model_field, value):
+def _display(model_field, value):
     if value is None or value == "" or value == []:
         return _("none")
     if model_field.choices:
@@ -117,21 +117,18 @@ def _line(model_class, field_name, old, new):
         return _("%(field)s reworded") % {"field": label}
     if field_name in ("provider", "licence"):
         return _("%(field)s changed") % {"field": label}
-    return f"{label}: {_display(None, model_field, old)} → {_display(None, model_field, new)}"
+    return f"{label}: {_display(model_field, old)} → {_display(model_field, new)}"
 
 
 def _changed_fields(model_class, before, after):
-    names = [
-        f.attname if f.is_relation else f.name
-        for f in model_class._meta.concrete_fields
-        if f.name not in HIDDEN_FIELDS and f.name not in ("last_reviewed",)
-    ]
     lines = []
-    for name in names:
-        old, new = getattr(before, name, None), getattr(after, name, None)
+    for model_field in model_class._meta.concrete_fields:
+        if model_field.name in HIDDEN_FIELDS:
+            continue
+        # attname: a foreign key compares by its id, without loading the row.
+        old, new = getattr(before, model_field.attname, None), getattr(after, model_field.attname, None)
         if old != new:
-            field_name = name.removesuffix("_id") if name.endswith("_id") else name
-            lines.append(_line(model_class, field_name, old, new))
+            lines.append(_line(model_class, model_field.name, old, new))
     return lines
 
 

@@ -320,6 +320,14 @@ class InaccuracyReportForm(forms.ModelForm):
         return bool(self.cleaned_data.get("website"))
 
 
+DEADLINE_PAST = _("The deadline is in the past; choose today or a later day.")
+
+
+def deadline_in_the_past(deadline):
+    """A room's deadline must be today or later (the form and the API)."""
+    return deadline is not None and deadline < timezone.localdate()
+
+
 class RoomForm(forms.ModelForm):
     """The lead opens a decision room: a title, the context in a few lines, an optional deadline."""
 
@@ -342,8 +350,8 @@ class RoomForm(forms.ModelForm):
 
     def clean_deadline(self):
         deadline = self.cleaned_data["deadline"]
-        if deadline is not None and deadline < timezone.localdate():
-            raise forms.ValidationError(_("The deadline is in the past; choose today or a later day."))
+        if deadline_in_the_past(deadline):
+            raise forms.ValidationError(DEADLINE_PAST)
         return deadline
 
 

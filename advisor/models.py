@@ -840,8 +840,11 @@ class SubmissionCounter(models.Model):
         return f"{self.client} @ {self.window}: {self.count}"
 
 
+CAPABILITY_TOKEN_LENGTH = 43  # 32 random bytes, URL-safe base64 without padding
+
+
 def capability_token():
-    """A long random token for a capability link (256 bits, URL-safe, 43 characters)."""
+    """A long random token for a capability link (256 bits, URL-safe, ``CAPABILITY_TOKEN_LENGTH`` characters)."""
     return secrets.token_urlsafe(32)
 
 

@@ -539,11 +539,12 @@ def room_close(*, room: models.DecisionRoom, automatically: bool = False) -> mod
 
     A room nobody answered closes without a record. Closing twice changes nothing.
     """
-    members = list(room.members.all())
     with transaction.atomic():
         locked = _room_locked(room)
         if locked.is_closed:
             return locked
+        # Read under the lock: an answer arriving while the room closes is in the record, or refused.
+        members = list(locked.members.all())
         state = _room_state(locked, members, catalogue_prepared()[1])
         state["title"], state["context"] = locked.title, locked.context
         if state.get("answers"):

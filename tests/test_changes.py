@@ -47,8 +47,10 @@ class ChangesTests(TestCase):
         self.assertContains(response, "Lifecycle: Active → Deprecated")
         self.assertContains(response, "Shutdown date: none → March 1, 2027")
         self.assertContains(response, "Notable clauses reworded")
+        self.edit(licence, spdx_id="TEST-1.0")  # a field whose name ends in _id, not a foreign key
+        self.assertContains(self.client.get(reverse("advisor:changes")), "TEST-1.0")
         assert self.editor.username not in response.content.decode().split("<main")[1]
-        # Newest first: the licence change was made last.
+        # Newest first: the licence change was made after the model's.
         content = response.content.decode()
         assert content.index("Notable clauses reworded") < content.index("Lifecycle: Active")
 

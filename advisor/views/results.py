@@ -22,9 +22,10 @@ from advisor import brief, cards, catalogue, changes, forms, models, pagecache, 
 from advisor.engine import questions
 
 
-def _see_other(recommendation):
-    # 303: the browser follows with a GET, so a reload never re-submits.
-    response = redirect(recommendation)
+def see_other(to):
+    """A 303 to ``to`` (a URL or an object with get_absolute_url): the browser follows with a GET,
+    so a reload never re-submits."""
+    response = redirect(to)
     response.status_code = 303
     return response
 
@@ -43,7 +44,7 @@ def questionnaire(request):
                 )
             except services.SubmissionRefused:
                 return ratelimit.ratelimited(request)
-            return _see_other(recommendation)
+            return see_other(recommendation)
         status = 400
     else:
         initial, preset = initial_answers(request)
@@ -380,7 +381,7 @@ def recommendation_reevaluate(request, code):
             )
         except services.SubmissionRefused:
             return ratelimit.ratelimited(request)
-        return _see_other(new)
+        return see_other(new)
     context = {
         "recommendation": recommendation,
         "catalogue_changed": recommendation.catalogue_fingerprint != catalogue.current_fingerprint(),

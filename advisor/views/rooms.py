@@ -9,24 +9,18 @@ is kept out of search engines and Referer headers, like a result permalink.
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from advisor import forms, models, presenters, ratelimit, services
 from advisor.engine import questions
-from advisor.views.results import initial_answers, preset_answers, preset_or_none
+from advisor.views.results import initial_answers, preset_answers, preset_or_none, see_other
 
 MANAGE_COOKIE = "room-lead-{pk}"
 MEMBER_COOKIE = "room-member-{pk}"
 COOKIE_SECONDS = 180 * 24 * 60 * 60
-
-
-def _see_other(url):
-    response = redirect(url)
-    response.status_code = 303
-    return response
 
 
 def _capability_headers(response):
@@ -38,12 +32,13 @@ def _capability_headers(response):
     return response
 
 
-def _set_cookie(response, name, token, path):
+def _set_cookie(response, name, token):
+    """Remember a capability token in this browser, for the pages under /rooms/ only."""
     response.set_cookie(
         name,
         token,
         max_age=COOKIE_SECONDS,
-        path=path,
+        path=reverse("advisor:room-create"),
         secure=settings.SESSION_COOKIE_SECURE,
         httponly=True,
         samesite="Lax",
@@ -73,8 +68,8 @@ def room_create(request):
             % {"link": request.build_absolute_uri(manage_url)},
             extra_tags="keep-link",
         )
-        response = _see_other(manage_url)
-        _set_cookie(response, MANAGE_COOKIE.format(pk=room.pk), token, reverse("advisor:room-create"))
+        response = see_other(manage_url)
+        _set_cookie(response, MANAGE_COOKIE.format(pk=room.pk), token)
         return response
     status = 400 if form.is_bound else 200
     return render(request, "advisor/room_form.html", {"form": form}, status=status)
@@ -106,7 +101,7 @@ def _room_page(request, room, *, manage_token=None, member=None, lead_url=None):
 def _lead_url(request, room):
     """The manage page, for the browser that holds the room's lead cookie (the lead lost the link)."""
     token = request.COOKIES.get(MANAGE_COOKIE.format(pk=room.pk), "")
-    if len(token) != len(models.capability_token()) or models.token_digest(token) != room.manage_digest:
+    if len(token) != models.CAPABILITY_TOKEN_LENGTH or models.token_digest(token) != room.manage_digest:
         return None
     return reverse("advisor:room-manage", kwargs={"token": token})
 
@@ -130,7 +125,7 @@ def room_manage(request, token):
     """The lead's page: the room as members see it, plus the links, overrides and closing."""
     room = _managed_room_or_404(token)
     response = _room_page(request, room, manage_token=token)
-    _set_cookie(response, MANAGE_COOKIE.format(pk=room.pk), token, reverse("advisor:room-create"))
+    _set_cookie(response, MANAGE_COOKIE.format(pk=room.pk), token)
     return response
 
 
@@ -143,23 +138,23 @@ def room_override(request, token, key):
     manage_url = reverse("advisor:room-manage", kwargs={"token": token})
     if room.is_closed:
         messages.warning(request, _("The room is closed: its answers can no longer change."))
-        return _see_other(manage_url)
+        return see_other(manage_url)
     if "restore" in request.POST:
         services.room_override(room=room, key=key)
         messages.success(request, _("The merged answer is back."))
-        return _see_other(manage_url + f"#answer-{key}")
+        return see_other(manage_url + f"#answer-{key}")
     state = services.room_state(room, list(room.members.all()))
     if not state.get("answers"):
         messages.warning(request, _("Nobody has answered yet, so there is no merged answer to override."))
-        return _see_other(manage_url)
+        return see_other(manage_url)
     form = forms.OverrideForm(request.POST, question_key=key, answers=state["answers"])
     if not form.is_valid():
         errors = " ".join(str(message) for messages_ in form.errors.values() for message in messages_)
         messages.error(request, _("The override was not saved: %(errors)s") % {"errors": errors})
-        return _see_other(manage_url + f"#answer-{key}")
+        return see_other(manage_url + f"#answer-{key}")
     services.room_override(room=room, key=key, value=form.cleaned_data["value"], reason=form.cleaned_data["reason"])
     messages.success(request, _("Override saved; the recommendation below uses it."))
-    return _see_other(manage_url + f"#answer-{key}")
+    return see_other(manage_url + f"#answer-{key}")
 
 
 @require_POST
@@ -168,13 +163,13 @@ def room_close(request, token):
     if not room.is_closed:
         services.room_close(room=room)
         messages.success(request, _("The decision is closed. The record below no longer changes."))
-    return _see_other(reverse("advisor:room-manage", kwargs={"token": token}))
+    return see_other(reverse("advisor:room-manage", kwargs={"token": token}))
 
 
 def _earlier_url(request, room):
     """The edit link of the member whose cookie this browser holds for the room, if any."""
     token = request.COOKIES.get(MEMBER_COOKIE.format(pk=room.pk), "")
-    member = services.member_for_token(token) if len(token) == len(models.capability_token()) else None
+    member = services.member_for_token(token) if len(token) == models.CAPABILITY_TOKEN_LENGTH else None
     if member is None or member.room_id != room.pk:
         return None
     return reverse("advisor:room-member", kwargs={"token": token})
@@ -232,8 +227,8 @@ def room_answer(request, token):
                 % {"link": request.build_absolute_uri(edit_url)},
                 extra_tags="keep-link",
             )
-            response = _see_other(edit_url)
-            _set_cookie(response, MEMBER_COOKIE.format(pk=room.pk), member_token, reverse("advisor:room-create"))
+            response = see_other(edit_url)
+            _set_cookie(response, MEMBER_COOKIE.format(pk=room.pk), member_token)
             return response
         return _questionnaire(request, form, {"room": room, "earlier_url": earlier_url}, status=400)
     initial, preset = initial_answers(request)
@@ -265,11 +260,11 @@ def room_member(request, token):
             except services.RoomClosed:
                 return _capability_headers(render(request, "advisor/room_closed.html", {"room": room}, status=409))
             messages.success(request, _("Your answers are updated."))
-            return _see_other(reverse("advisor:room-member", kwargs={"token": token}))
+            return see_other(reverse("advisor:room-member", kwargs={"token": token}))
         return _questionnaire(request, form, {"room": room, "member": member}, status=400)
     form = forms.RoomAnswerForm(initial={**forms.initial_from_answers(member.answers), "name": member.name})
     response = _questionnaire(request, form, {"room": room, "member": member})
-    _set_cookie(response, MEMBER_COOKIE.format(pk=room.pk), token, reverse("advisor:room-create"))
+    _set_cookie(response, MEMBER_COOKIE.format(pk=room.pk), token)
     return response
 
 
