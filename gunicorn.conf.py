@@ -31,8 +31,9 @@ keepalive = 5
 # The worker heartbeat file lives in memory where available, so a slow or
 # full disk can never make the master think a healthy worker hung.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108 - a RAM disk, not shared temp
-# Recycle workers now and then so a slow leak can never grow without bound.
-max_requests = 5000
+# Recycle workers now and then so a slow leak can never grow without bound (GUNICORN_MAX_REQUESTS=0:
+# never, as bench/run.py runs it: a worker exiting mid-measurement would take its CPU time along).
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
 max_requests_jitter = 500
 # Load the app once in the master and fork: faster start, shared memory pages.
 preload_app = True

@@ -151,6 +151,7 @@ class Server(GunicornServer):
             ADVISOR_SUBMISSION_LIMIT=10**9,
             GUNICORN_WORKERS=workers,
             GUNICORN_LOG_LEVEL="warning",
+            GUNICORN_MAX_REQUESTS=0,  # a recycled worker's CPU time would drop out of the measurement
             **env,
         )
 
