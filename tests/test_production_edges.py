@@ -194,3 +194,26 @@ def test_probes_at_the_same_moment_share_one_check_and_all_answer_200(client, se
     with ThreadPoolExecutor(8) as pool:
         answers = list(pool.map(probe, range(16)))
     assert answers == [(200, {"status": "ok", "database": "ok"})] * 16
+
+
+@pytest.mark.django_db
+def test_sqlite_syncs_every_commit_and_waits_for_a_lock():
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA synchronous")
+        assert cursor.fetchone()[0] == 2  # FULL: an acknowledged result survives a power loss
+        cursor.execute("PRAGMA busy_timeout")
+        assert cursor.fetchone()[0] > 0
+
+
+def test_redis_url_shares_the_cache_and_the_sessions_through_djangos_redis_backend(monkeypatch):
+    from tests.production import _settings_for
+
+    monkeypatch.delenv("CACHE_URL", raising=False)
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
+    configured = _settings_for("production")
+    assert configured["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert configured["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
