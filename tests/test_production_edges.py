@@ -217,3 +217,15 @@ def test_redis_url_shares_the_cache_and_the_sessions_through_djangos_redis_backe
     configured = _settings_for("production")
     assert configured["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     assert configured["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
+
+
+@pytest.mark.django_db
+def test_postgresql_connects_and_runs_statements_under_timeouts():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == "10s"
+    assert connection.connection.info.get_parameters()["connect_timeout"] == "2"
