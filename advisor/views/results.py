@@ -218,11 +218,13 @@ def _brief_context(result, answers):
     verdict = result.get("verdict") or {}
     headline = (verdict.get("headline") or {}).get("text", "")
     description = " ".join([headline, *(reason.get("text", "") for reason in verdict.get("reasons") or ())]).strip()
+    pick_slugs = {pick["slug"] for pick in shortlist}
+    tiers = brief.eligible_tiers(result, pick_slugs)
     return {
         "og_description": Truncator(description).chars(200),
         "compare_slugs": compare_slugs,
         "compare_url": compare_url,
-        "pick_slugs": {pick["slug"] for pick in shortlist},
+        "pick_slugs": pick_slugs,
         "preset_keys": preset_keys,
         "assumed": presenters.assumptions(answers, preset_keys, preset.get("name", "")),
         "shortlist": shortlist,
@@ -230,7 +232,10 @@ def _brief_context(result, answers):
         "steps": brief.next_steps(result, shortlist, compare_url=compare_url),
         "comparison": brief.comparison(result, shortlist),
         "break_even": brief.break_even(shortlist),
-        "tiers": brief.eligible_tiers(result),
+        "tiers": tiers,
+        "tiers_capped": any(tier["more"] for tier in tiers),
+        "tier_rows_shown": brief.TIER_ROWS_SHOWN,
+        "eligible_listed": len(result.get("ranking", [])) + len(result.get("also_eligible", [])),
     }
 
 
