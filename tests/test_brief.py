@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.template.defaultfilters import floatformat
 from django.test import TestCase
 
-from advisor import brief, catalogue, models, services
+from advisor import brief, catalogue, models, presenters, services
 from tests.conftest import catalogue_create, complete_answers, editors_group
 
 
@@ -327,3 +327,28 @@ def test_a_score_reads_as_floatformat_shows_it():
         assert brief.score_text(score) == floatformat(score, 1), score
     for score in (0, 7, 100):
         assert brief.score_text(score) == floatformat(score, 1)
+
+
+def test_a_long_group_of_ruled_out_models_lists_ten_with_reasons_then_names_then_a_count():
+    excluded = [
+        {
+            "slug": f"model-{index:03d}",
+            "name": f"Model {index:03d}",
+            "licence": "cc-by-nc-4.0",
+            "reasons": [{"rule": "non-commercial", "message": {"text": "No commercial use."}, "clause": "§ 3"}],
+        }
+        for index in range(100)
+    ] + [{"slug": "solo", "name": "Solo", "reasons": [{"rule": "odd", "message": {"text": "An odd reason."}}]}]
+    big, small = presenters.excluded_groups(excluded, presenters.rule_titles())
+    assert (big["title"], len(big["models"]), small["title"], len(small["models"])) == (
+        "Licence forbids commercial use",
+        100,
+        "An odd reason.",
+        1,
+    )
+    assert [item["name"] for item in big["shown"]] == [f"Model {index:03d}" for index in range(10)]
+    assert big["shown"][0]["message"] == "No commercial use." and big["shown"][0]["clause"] == "§ 3"
+    assert big["shown"][0]["chips"] == [
+        {"label": "Licence forbids commercial use", "url": "/licenses/cc-by-nc-4.0/#glance-heading"}
+    ]
+    assert big["more"] == [f"Model {index:03d}" for index in range(10, 70)] and big["unnamed"] == 30
