@@ -9,9 +9,11 @@ import csv
 import datetime
 import io
 import math
+from decimal import ROUND_HALF_UP, Decimal
 from types import SimpleNamespace
 
 from django.urls import reverse
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -240,12 +242,47 @@ def comparison(result, picks):
     return sorted(rows.values(), key=lambda row: -row["weight"])
 
 
-def eligible_tiers(result):
-    """Every eligible model beyond the detailed ones, grouped by tier: [(tier, [entries])]."""
+TIER_ROWS_SHOWN = 10  # per tier on the page; the CSV of the ranking lists every eligible model
+
+
+def eligible_tiers(result, pick_slugs=()):
+    """Every eligible model, grouped by tier, as the rows the page shows.
+
+    ``[{"tier", "rows", "more"}]``: each tier's first ``TIER_ROWS_SHOWN`` models in rank
+    order, each row with its access and score already worded (as the ``access_label.html``
+    include and ``floatformat:1`` word them), and how many more the tier holds. A result at
+    hundreds of models would otherwise render hundreds of rows nobody reads on the page;
+    the CSV keeps them all.
+    """
     tiers = {}
     for entry in [*result.get("ranking", []), *result.get("also_eligible", [])]:
         tiers.setdefault(entry["tier"], []).append(entry)
-    return sorted(tiers.items())
+    access = {value: str(label) for value, label in vocab.Access.choices}
+    separator = formats.get_format("DECIMAL_SEPARATOR")
+    shown = []
+    for tier, entries in sorted(tiers.items()):
+        rows = [
+            {
+                "rank": entry["rank"],
+                "slug": entry["slug"],
+                "name": entry["name"],
+                "access_text": access.get(entry.get("access"), access[vocab.Access.OPEN_WEIGHTS]),
+                "score_text": score_text(entry["score"], separator),
+                "pick": entry["slug"] in pick_slugs,
+            }
+            for entry in entries[:TIER_ROWS_SHOWN]
+        ]
+        shown.append({"tier": tier, "rows": rows, "more": len(entries) - len(rows)})
+    return shown
+
+
+def score_text(score, separator="."):
+    """A score with one decimal, rounded half up, as the ``floatformat:1`` filter shows it."""
+    rounded = Decimal(str(score)).quantize(ONE_DECIMAL, ROUND_HALF_UP)
+    return str(rounded or abs(rounded)).replace(".", separator)  # no "-0.0", as floatformat
+
+
+ONE_DECIMAL = Decimal("0.1")
 
 
 CSV_HEADER = ["rank", "tier", "name", "slug", "access", "score", "route"]

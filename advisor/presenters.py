@@ -101,29 +101,33 @@ def excluded_groups(excluded, rule_titles):
     Each group lists the first few models with their reason and clause, then
     only the names of some more and a count of the rest (all are in the JSON),
     which keeps a result page small even when hundreds of models were ruled out.
+    Only the models listed with their reasons get them worded: ``models`` holds
+    every name in the group.
     """
     groups = {}
     for item in excluded:
-        reasons = item.get("reasons") or [{}]
-        first = reasons[0]
-        rule = first.get("rule", "other")
-        group = groups.setdefault(rule, {"rule": rule, "models": []})
-        group["models"].append(
-            {
-                "name": item.get("name", item.get("slug", "")),
-                "chips": reason_chips(item, rule_titles),
-                "message": "; ".join(r["message"]["text"] for r in reasons if "message" in r),
-                "clause": first.get("clause", ""),
-            }
-        )
-    ordered = sorted(groups.values(), key=lambda g: (-len(g["models"]), g["rule"]))
+        rule = (item.get("reasons") or [{}])[0].get("rule", "other")
+        groups.setdefault(rule, {"rule": rule, "items": []})["items"].append(item)
+    ordered = sorted(groups.values(), key=lambda g: (-len(g["items"]), g["rule"]))
     for group in ordered:
-        group["title"] = rule_titles.get(group["rule"], group["models"][0]["message"])
-        group["shown"] = group["models"][:EXCLUDED_SHOWN_PER_GROUP]
-        rest = [m["name"] for m in group["models"][EXCLUDED_SHOWN_PER_GROUP:]]
+        items = group.pop("items")
+        group["models"] = [item.get("name", item.get("slug", "")) for item in items]
+        group["shown"] = [_excluded_model(item, rule_titles) for item in items[:EXCLUDED_SHOWN_PER_GROUP]]
+        group["title"] = rule_titles.get(group["rule"], group["shown"][0]["message"])
+        rest = group["models"][EXCLUDED_SHOWN_PER_GROUP:]
         group["more"] = rest[:EXCLUDED_NAMED_PER_GROUP]
         group["unnamed"] = len(rest) - len(group["more"])
     return ordered
+
+
+def _excluded_model(item, rule_titles):
+    reasons = item.get("reasons") or [{}]
+    return {
+        "name": item.get("name", item.get("slug", "")),
+        "chips": reason_chips(item, rule_titles),
+        "message": "; ".join(r["message"]["text"] for r in reasons if "message" in r),
+        "clause": reasons[0].get("clause", ""),
+    }
 
 
 def rule_titles():

@@ -41,6 +41,7 @@ advisor_patterns = [
     path("r/<uuid:code>.md", results.recommendation_record, name="recommendation-record"),
     path("r/<uuid:code>.csv", results.recommendation_csv, name="recommendation-csv"),
     path("r/<uuid:code>/card.png", results.recommendation_card, name="recommendation-card"),
+    path("r/<uuid:code>/qr.svg", results.recommendation_qr, name="recommendation-qr"),
     path("r/<uuid:code>/reevaluate/", results.recommendation_reevaluate, name="recommendation-reevaluate"),
     path("rooms/", rooms.room_create, name="room-create"),
     path("rooms/manage/<token:token>/", rooms.room_manage, name="room-manage"),

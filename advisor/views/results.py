@@ -185,7 +185,6 @@ def _permalink_render(request, code, fingerprint):
         preview = services.today_preview(recommendation)
         context["today_preview"] = presenters.with_text(preview) if preview else None
         context["changed_since"] = _changed_since(recommendation, result)
-    context["qr_code"] = cards.qr_svg(context["permalink"], _("QR code of the link to this result"))
     return render(request, "advisor/recommendation_detail.html", context)
 
 
@@ -218,11 +217,13 @@ def _brief_context(result, answers):
     verdict = result.get("verdict") or {}
     headline = (verdict.get("headline") or {}).get("text", "")
     description = " ".join([headline, *(reason.get("text", "") for reason in verdict.get("reasons") or ())]).strip()
+    pick_slugs = {pick["slug"] for pick in shortlist}
+    tiers = brief.eligible_tiers(result, pick_slugs)
     return {
         "og_description": Truncator(description).chars(200),
         "compare_slugs": compare_slugs,
         "compare_url": compare_url,
-        "pick_slugs": {pick["slug"] for pick in shortlist},
+        "pick_slugs": pick_slugs,
         "preset_keys": preset_keys,
         "assumed": presenters.assumptions(answers, preset_keys, preset.get("name", "")),
         "shortlist": shortlist,
@@ -230,7 +231,10 @@ def _brief_context(result, answers):
         "steps": brief.next_steps(result, shortlist, compare_url=compare_url),
         "comparison": brief.comparison(result, shortlist),
         "break_even": brief.break_even(shortlist),
-        "tiers": brief.eligible_tiers(result),
+        "tiers": tiers,
+        "tiers_capped": any(tier["more"] for tier in tiers),
+        "tier_rows_shown": brief.TIER_ROWS_SHOWN,
+        "eligible_listed": len(result.get("ranking", [])) + len(result.get("also_eligible", [])),
     }
 
 
@@ -304,6 +308,18 @@ def recommendation_card(request, code):
     response = HttpResponse(png, content_type="image/png")
     patch_cache_control(response, public=True, max_age=CARD_SECONDS, immutable=True)
     patch_vary_headers(response, ["Accept-Language"])
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@require_safe
+def recommendation_qr(request, code):
+    """The QR code of the result's link printed on the brief: an image of its own, kept by the browser,
+    so drawing it (segno tries eight masks) is no part of rendering the page."""
+    recommendation = _v3_recommendation_or_404(code)
+    svg = cards.qr_svg(request.build_absolute_uri(recommendation.get_absolute_url()))
+    response = HttpResponse(svg, content_type="image/svg+xml")
+    patch_cache_control(response, public=True, max_age=CARD_SECONDS, immutable=True)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
