@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
+from django.db.models import Exists
 from django.http import Http404, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -131,6 +132,24 @@ def _etag(code, fingerprint):
     return f'"{code.hex}-{fingerprint[:16]}"'
 
 
+def _permalink_state(code):
+    """``(whether the result exists, latest version number, its fingerprint)`` in one query.
+
+    Asking whether the result still exists on every view is what keeps a cached page or an
+    ETag from outliving a result that was deleted (purged after its retention period).
+    """
+    exists = Exists(models.Recommendation.objects.filter(code=code))
+    row = (
+        models.CatalogueVersion.objects.filter(published_at__isnull=False)
+        .order_by("-pk")
+        .values_list(exists, "pk", "fingerprint")
+        .first()
+    )
+    if row is None:  # nothing published yet
+        return models.Recommendation.objects.filter(code=code).exists(), None, None
+    return row
+
+
 @require_safe
 def recommendation_detail(request, code):
     """The permalink: the saved snapshot, never re-scored.
@@ -141,22 +160,21 @@ def recommendation_detail(request, code):
     costs one query.
     """
     services.recommendation_opened(code)
-    fingerprint, revision = catalogue.current_state()
-    etag = _etag(code, fingerprint)
+    exists, number, fingerprint = _permalink_state(code)
+    if not exists:
+        raise Http404("No such result.")
+    etag = _etag(code, fingerprint or "")
     if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
         response = HttpResponseNotModified()
         response["ETag"] = etag
         _permalink_headers(response)
         return response
-    # The rendered page is kept per ETag (code + fingerprint) and language, per
-    # host (the page names its absolute permalink) and per revision, which also
-    # moves on when a result is deleted.
-    cache_key = pagecache.key("permalink", etag, revision, request.scheme, request.get_host())
-    response = pagecache.get(request, cache_key) if revision else None
+    # The rendered page is kept per result, published version and language, and per host (the
+    # page names its absolute permalink).
+    cache_key = pagecache.key("permalink", etag, number, request.scheme, request.get_host())
+    response = pagecache.get(request, cache_key)
     if response is None:
-        response = _permalink_render(request, code, fingerprint)
-        if revision:  # no catalogue state stored yet: nothing to key a cached page on
-            pagecache.store(request, cache_key, response)
+        response = pagecache.store(request, cache_key, _permalink_render(request, code, fingerprint))
     response["ETag"] = etag
     _permalink_headers(response)
     return response
@@ -198,11 +216,11 @@ def _changed_since(recommendation, result):
     names = {entry["slug"]: entry["name"] for entry in entries}
     terms = [entry.get("licence") or entry.get("licence_facts") for entry in entries]  # ranked / picked
     licences = {term["slug"]: term.get("name", "") for term in terms if isinstance(term, dict) and term.get("slug")}
+    slugs = {("model", slug) for slug in names} | {("licence", slug) for slug in licences}
     return changes.recent(
         CHANGES_SINCE_SHOWN,
-        model_slugs=list(names),
-        licence_slugs=list(licences),
-        since=recommendation.created_at,
+        slugs=slugs,
+        after_version=recommendation.catalogue_version_id or 0,
         names={**licences, **names},
     )
 
@@ -384,6 +402,6 @@ def recommendation_reevaluate(request, code):
         return see_other(new)
     context = {
         "recommendation": recommendation,
-        "catalogue_changed": recommendation.catalogue_fingerprint != catalogue.current_fingerprint(),
+        "catalogue_changed": recommendation.catalogue_fingerprint != catalogue.latest()[1],
     }
     return render(request, "advisor/recommendation_reevaluate.html", context)
