@@ -5,9 +5,12 @@ from django.utils.translation import gettext_lazy as _
 
 def _publish_first(sender, using="default", **kwargs):
     """After ``migrate``: a database upgraded from before publishing existed publishes what it showed."""
+    from django.db import DEFAULT_DB_ALIAS
+
     from advisor import versions
 
-    versions.publish_first()
+    if using == DEFAULT_DB_ALIAS:  # the app keeps its catalogue in the default database
+        versions.publish_first()
 
 
 class AdvisorConfig(AppConfig):

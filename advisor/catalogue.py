@@ -11,9 +11,11 @@ is keyed by the version number: publishing is the one thing that makes a cached 
   serialisation, turned back into unsaved model instances (``Catalogue``) to render.
 """
 
+import datetime
 import hashlib
 import json
 from collections import defaultdict
+from typing import NamedTuple
 
 from django.core import serializers
 from django.core.cache import cache
@@ -166,6 +168,9 @@ def catalogue_records():
     rows = []
     for queryset in _working_querysets(drafts=False):
         rows += serializers.serialize("python", queryset.iterator())
+    for row in rows:  # bookkeeping no page shows: a save that changed nothing is nothing to publish
+        row["fields"].pop("created_at", None)
+        row["fields"].pop("updated_at", None)
     return json.loads(json.dumps(rows, cls=DjangoJSONEncoder))
 
 
@@ -207,7 +212,8 @@ class Catalogue:
         self.providers = sorted(providers.values(), key=lambda provider: (provider.name, provider.slug))
         self.licences = sorted(licences.values(), key=lambda licence: (licence.name, licence.slug))
         self.criteria = sorted(criteria.values(), key=lambda criterion: (criterion.position, criterion.name))
-        self.presets = by_class[models.AudiencePreset]
+        self.presets = sorted(by_class[models.AudiencePreset], key=lambda preset: (preset.position, preset.name))
+        self.preset_by_slug = {preset.slug: preset for preset in self.presets}
         self.gpu_prices = by_class[models.GpuPrice]
         self.model_by_slug = {ai_model.slug: ai_model for ai_model in self.models}
         self.licence_by_slug = {licence.slug: licence for licence in self.licences}
@@ -236,24 +242,37 @@ def working_catalogue():
 
 # -- Published versions ----------------------------------------------------------------------------
 
-_published = {}  # version number -> Catalogue, per process; a version never changes
+_published = {}  # Latest.key -> Catalogue, per process; a version never changes
 _PUBLISHED_KEPT = 2
 
 
+class Latest(NamedTuple):
+    """The latest published version: its number, its fingerprint and when it was published."""
+
+    number: int | None
+    fingerprint: str | None
+    published_at: datetime.datetime | None = None
+
+    @property
+    def key(self):
+        """What names this version in a cache key: a number alone may come back after a database restore."""
+        return f"{self.number}-{self.published_at.timestamp() if self.published_at else ''}"
+
+
 def latest():
-    """``(number, fingerprint)`` of the latest published version in one query, or ``(None, None)``."""
+    """The ``Latest`` published version in one query (its fields None before the first)."""
     row = (
         models.CatalogueVersion.objects.filter(published_at__isnull=False)
         .order_by("-pk")
-        .values_list("pk", "fingerprint")
+        .values_list("pk", "fingerprint", "published_at")
         .first()
     )
-    return row or (None, None)
+    return Latest(*row) if row else Latest(None, None)
 
 
-def snapshot_of(number):
-    """The engine's snapshot of version ``number``: from the shared cache, else its row."""
-    key = f"catalogue:snapshot:{number}"
+def snapshot_of(number, fingerprint):
+    """The engine's snapshot of version ``number``: from the shared cache (under its fingerprint), else its row."""
+    key = f"catalogue:snapshot:{fingerprint}"  # a fingerprint names its content: never stale
     snapshot = cache.get(key)
     if snapshot is None:
         snapshot = models.CatalogueVersion.objects.values_list("snapshot", flat=True).get(pk=number)
@@ -266,23 +285,22 @@ EMPTY_SNAPSHOT = {"criteria": [], "models": [], "gpu_prices": []}
 
 def catalogue_load():
     """``(number, fingerprint, snapshot)`` of the latest published version; an empty catalogue before the first."""
-    number, fingerprint = latest()
+    number, fingerprint, _published_at = latest()
     if number is None:
         return None, fingerprint_of(EMPTY_SNAPSHOT), EMPTY_SNAPSHOT
-    return number, fingerprint, snapshot_of(number)
+    return number, fingerprint, snapshot_of(number, fingerprint)
 
 
-def published_catalogue(number=None):
-    """The ``Catalogue`` of version ``number`` (the latest published by default), built once per process."""
-    if number is None:
-        number = latest()[0]
-    if number is None:
+def published_catalogue(version=None):
+    """The ``Catalogue`` of a ``Latest`` version (the latest published by default), built once per process."""
+    version = version or latest()
+    if version.number is None:
         return Catalogue([])
-    found = _published.pop(number, None)
+    found = _published.pop(version.key, None)
     if found is None:
-        version = models.CatalogueVersion.objects.only("records", "published_at").get(pk=number)
-        found = Catalogue.from_records(version.records or [], number=number, published_at=version.published_at)
-    _published[number] = found  # most recently used last
+        records = models.CatalogueVersion.objects.values_list("records", flat=True).get(pk=version.number)
+        found = Catalogue.from_records(records or [], number=version.number, published_at=version.published_at)
+    _published[version.key] = found  # most recently used last
     while len(_published) > _PUBLISHED_KEPT:
         del _published[next(iter(_published))]
     return found

@@ -137,10 +137,10 @@ def recommendation_create(
     when it says no, ``SubmissionRefused`` is raised and nothing is saved.
     Bad answers raise ``engine.InvalidAnswers`` before anything is saved.
     """
-    version, fingerprint = catalogue.latest()
+    version, fingerprint, _published_at = catalogue.latest()
     if version is None:
         raise NotPublished
-    prepared = _prepared_for(fingerprint, timezone.localdate(), lambda: catalogue.snapshot_of(version))
+    prepared = _prepared_for(fingerprint, timezone.localdate(), lambda: catalogue.snapshot_of(version, fingerprint))
     output = engine.recommend(answers, prepared, what_if=whole).as_json()
     stored = {"digest": _digest(output)}
     if preset is not None:
@@ -206,7 +206,7 @@ def recommendation_result(recommendation: models.Recommendation) -> dict:
     prepared = _prepared_for(
         recommendation.catalogue_fingerprint,
         recommendation.today,
-        lambda: catalogue.snapshot_of(recommendation.catalogue_version_id),
+        lambda: catalogue.snapshot_of(recommendation.catalogue_version_id, recommendation.catalogue_fingerprint),
     )
     output = engine.recommend(recommendation.answers, prepared).as_json()
     if _digest(output) != stored.get("digest") or recommendation.engine_version != engine.VERSION:

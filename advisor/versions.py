@@ -29,8 +29,10 @@ MODEL_CLASSES = {
     "preset": models.AudiencePreset,
     "gpu-price": models.GpuPrice,
 }
-# Fields a reader does not need to see change: bookkeeping, or HTML made from a Markdown field.
-HIDDEN_FIELDS = {"created_at", "updated_at", "status", "release_date_precision", "slug", "last_reviewed"}
+# Fields not listed as changed: the identity (an entry whose slug changes is removed and added) and
+# the status (a model withdrawn from the public is removed). HTML made from a Markdown field is
+# left out too (the Markdown field is listed), and the records hold no created or updated times.
+HIDDEN_FIELDS = {"status", "slug"}
 
 
 class NothingToPublish(Exception):
@@ -136,7 +138,7 @@ def diff(before_records, after_records):
         earlier = old.scores.get((model_slug, criterion_slug))
         if model_slug not in kept_models or earlier is None:
             continue
-        if earlier["value"] != score["value"] or earlier["rationale"] != score["rationale"]:
+        if any(earlier[name] != score[name] for name in ("value", "rationale", "is_override", "override_reason")):
             fields = new.entries["model"][model_slug]
             row = entry("model", model_slug, fields, "changed")
             row["scores"].append(
@@ -188,7 +190,7 @@ def publish(*, user=None, note=""):
         if previous is not None and previous.records is not None:
             summary = diff(previous.records, records)
             if not summary and previous.fingerprint == fingerprint:
-                raise NothingToPublish
+                raise NothingToPublish  # the same entries and facts (row ids may differ after a reload)
             if not _has_entries(previous.records):
                 summary = []  # the first content of an empty catalogue is where its record starts, not a change
         return models.CatalogueVersion.objects.create(

@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.test import TestCase
 
 from advisor import models, services
-from tests.conftest import complete_answers, editors_group
+from tests.conftest import complete_answers, editors_group, publish
 
 
 class MetaTags(HTMLParser):
@@ -38,6 +38,10 @@ def png_size(data):
 
 class BriefTests(TestCase):
     fixtures = ["catalogue.json", "presets.json"]
+
+    @classmethod
+    def setUpTestData(cls):
+        publish()
 
     def setUp(self):
         cache.clear()
@@ -125,6 +129,7 @@ class BriefTests(TestCase):
 
         # An editor changes the live licence afterwards: the permalink keeps the terms it was made on.
         models.Licence.objects.filter(pk=licence.pk).update(commercial_use="no")
+        publish()
         cache.clear()
         page = self.client.get(self.url).content.decode()
         terms = page[page.index("lets you do with") :]
@@ -143,6 +148,10 @@ class BriefTests(TestCase):
 class TodayPreviewTests(TestCase):
     fixtures = ["catalogue.json", "presets.json"]
 
+    @classmethod
+    def setUpTestData(cls):
+        publish()
+
     def test_a_changed_catalogue_says_what_it_means_for_this_result(self):
         recommendation = services.recommendation_create(answers=complete_answers(commercial="yes"))
         start = services.recommendation_result(recommendation)["picks"][0]
@@ -151,10 +160,10 @@ class TodayPreviewTests(TestCase):
 
         # An editor gives the pick to start with a non-commercial licence.
         non_commercial = models.Licence.objects.filter(commercial_use="no").first()
-        with self.captureOnCommitCallbacks(execute=True):
-            ai_model = models.AIModel.objects.get(slug=start["slug"])
-            ai_model.licence = non_commercial
-            ai_model.save()
+        ai_model = models.AIModel.objects.get(slug=start["slug"])
+        ai_model.licence = non_commercial
+        ai_model.save()
+        publish()
         cache.clear()
 
         page = self.client.get(recommendation.get_absolute_url()).content.decode()
@@ -172,15 +181,19 @@ class TodayPreviewTests(TestCase):
 class CostTests(TestCase):
     fixtures = ["catalogue.json", "presets.json"]
 
+    @classmethod
+    def setUpTestData(cls):
+        publish()
+
     def test_the_shortlist_shows_costs_and_where_api_and_own_gpus_break_even(self):
-        with self.captureOnCommitCallbacks(execute=True):
-            models.GpuPrice.objects.create(
-                name="An 80 GB GPU (on demand)",
-                memory_gb=80,
-                hourly_usd="2.500",
-                source_url="https://example.org/gpu-prices",
-                as_of="2026-11",
-            )
+        models.GpuPrice.objects.create(
+            name="An 80 GB GPU (on demand)",
+            memory_gb=80,
+            hourly_usd="2.500",
+            source_url="https://example.org/gpu-prices",
+            as_of="2026-11",
+        )
+        publish()
         # A team that runs models in its own cloud account on 80 GB GPUs, at over a billion tokens a month.
         recommendation = services.recommendation_create(
             answers=complete_answers(deployment="own-cloud", hardware="gpu-80", mlops="strong", volume="high")
@@ -213,23 +226,28 @@ class GpuPriceAdminTests(TestCase):
         url = "/admin/advisor/gpuprice/add/"
         missing_source = self.client.post(url, {"name": "GPU", "memory_gb": 80, "hourly_usd": "2", "as_of": "2026-11"})
         assert missing_source.status_code == 200 and not models.GpuPrice.objects.exists()
-        with self.captureOnCommitCallbacks(execute=True):
-            saved = self.client.post(
-                url,
-                {
-                    "name": "GPU",
-                    "memory_gb": 80,
-                    "hourly_usd": "2",
-                    "source_url": "https://example.org/prices",
-                    "as_of": "2026-11",
-                },
-            )
+        saved = self.client.post(
+            url,
+            {
+                "name": "GPU",
+                "memory_gb": 80,
+                "hourly_usd": "2",
+                "source_url": "https://example.org/prices",
+                "as_of": "2026-11",
+            },
+        )
         assert saved.status_code == 302
-        assert catalogue.catalogue_load()[1]["gpu_prices"][0]["hourly_usd"] == 2.0
+        assert catalogue.catalogue_load()[2]["gpu_prices"] == []  # saved, not yet published
+        publish()
+        assert catalogue.catalogue_load()[2]["gpu_prices"][0]["hourly_usd"] == 2.0
 
 
 class ExcludedTests(TestCase):
     fixtures = ["catalogue.json", "presets.json"]
+
+    @classmethod
+    def setUpTestData(cls):
+        publish()
 
     def test_each_ruled_out_model_is_one_row_with_reason_chips_linked_to_the_clause(self):
         recommendation = services.recommendation_create(answers=complete_answers(commercial="yes"))

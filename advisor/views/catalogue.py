@@ -46,11 +46,11 @@ def _cached_page(name, request, view):
     """
     if request.user.is_staff:
         return view(request, catalogue.working_catalogue())
-    number = catalogue.latest()[0]
-    cache_key = pagecache.key(name, number, pagecache.query_parts(request))
+    latest = catalogue.latest()
+    cache_key = pagecache.key(name, latest.key, pagecache.query_parts(request))
     response = pagecache.get(request, cache_key)
     if response is None:
-        response = pagecache.store(request, cache_key, view(request, catalogue.published_catalogue(number)))
+        response = pagecache.store(request, cache_key, view(request, catalogue.published_catalogue(latest)))
     return response
 
 

@@ -53,7 +53,7 @@ def questionnaire(request):
             initial={**initial, "preset": preset.slug if preset else ""}, preset_answers=preset_answers(preset)
         )
         status = 200
-    presets = models.AudiencePreset.objects.only("slug", "name")
+    presets = catalogue.published_catalogue().presets
     sections = [(key, _(title)) for key, title in questions.SECTIONS]
     context = {"form": form, "sections": sections, "presets": presets}
     if not form.is_bound and settings.ADVISOR_PAGE_CACHE:
@@ -66,7 +66,7 @@ def questionnaire(request):
 def preset_or_none(slug):
     if not slug or not forms.PRESET_SLUG.fullmatch(slug):
         return None
-    return models.AudiencePreset.objects.filter(slug=slug).only("slug", "name", "answers").first()
+    return catalogue.published_catalogue().preset_by_slug.get(slug)
 
 
 def preset_answers(preset):
@@ -128,12 +128,14 @@ def _recommendation_or_none(code, fields):
     return models.Recommendation.objects.only(*fields).filter(code=code).first()
 
 
-def _etag(code, fingerprint):
-    return f'"{code.hex}-{fingerprint[:16]}"'
+def _etag(code, latest):
+    """The result's code and the published version: a new version may add a notice or a change to list."""
+    version = hashlib.sha256(f"{latest.fingerprint}:{latest.key}".encode()).hexdigest()[:16]
+    return f'"{code.hex}-{version}"'
 
 
 def _permalink_state(code):
-    """``(whether the result exists, latest version number, its fingerprint)`` in one query.
+    """``(whether the result exists, the catalogue.Latest version)`` in one query.
 
     Asking whether the result still exists on every view is what keeps a cached page or an
     ETag from outliving a result that was deleted (purged after its retention period).
@@ -142,12 +144,12 @@ def _permalink_state(code):
     row = (
         models.CatalogueVersion.objects.filter(published_at__isnull=False)
         .order_by("-pk")
-        .values_list(exists, "pk", "fingerprint")
+        .values_list(exists, "pk", "fingerprint", "published_at")
         .first()
     )
     if row is None:  # nothing published yet
-        return models.Recommendation.objects.filter(code=code).exists(), None, None
-    return row
+        return models.Recommendation.objects.filter(code=code).exists(), catalogue.Latest(None, None)
+    return row[0], catalogue.Latest(*row[1:])
 
 
 @require_safe
@@ -160,10 +162,10 @@ def recommendation_detail(request, code):
     costs one query.
     """
     services.recommendation_opened(code)
-    exists, number, fingerprint = _permalink_state(code)
+    exists, latest = _permalink_state(code)
     if not exists:
         raise Http404("No such result.")
-    etag = _etag(code, fingerprint or "")
+    etag = _etag(code, latest)
     if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
         response = HttpResponseNotModified()
         response["ETag"] = etag
@@ -171,10 +173,10 @@ def recommendation_detail(request, code):
         return response
     # The rendered page is kept per result, published version and language, and per host (the
     # page names its absolute permalink).
-    cache_key = pagecache.key("permalink", etag, number, request.scheme, request.get_host())
+    cache_key = pagecache.key("permalink", etag, request.scheme, request.get_host())
     response = pagecache.get(request, cache_key)
     if response is None:
-        response = pagecache.store(request, cache_key, _permalink_render(request, code, fingerprint))
+        response = pagecache.store(request, cache_key, _permalink_render(request, code, latest.fingerprint))
     response["ETag"] = etag
     _permalink_headers(response)
     return response

@@ -61,7 +61,10 @@ class Command(BaseCommand):
             raise CommandError(
                 "\n".join([f"{len(problems)} problem(s) found; nothing was imported.", *(f"  {p}" for p in problems)])
             )
-        published = versions.publish(note="") if publish or first_load else None
+        try:
+            published = versions.publish(note="") if publish or first_load else None
+        except versions.NothingToPublish:
+            published = None
         self.stdout.write(
             self.style.SUCCESS(
                 f"Imported {counts['licences']} licences and {counts['models']} models from {folder} "
