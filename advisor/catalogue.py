@@ -12,6 +12,7 @@ is keyed by the version number: publishing is the one thing that makes a cached 
 """
 
 import datetime
+import functools
 import hashlib
 import json
 from collections import defaultdict
@@ -242,9 +243,6 @@ def working_catalogue():
 
 # -- Published versions ----------------------------------------------------------------------------
 
-_published = {}  # Latest.key -> Catalogue, per process; a version never changes
-_PUBLISHED_KEPT = 2
-
 
 class Latest(NamedTuple):
     """The latest published version: its number, its fingerprint and when it was published."""
@@ -296,11 +294,10 @@ def published_catalogue(version=None):
     version = version or latest()
     if version.number is None:
         return Catalogue([])
-    found = _published.pop(version.key, None)
-    if found is None:
-        records = models.CatalogueVersion.objects.values_list("records", flat=True).get(pk=version.number)
-        found = Catalogue.from_records(records or [], number=version.number, published_at=version.published_at)
-    _published[version.key] = found  # most recently used last
-    while len(_published) > _PUBLISHED_KEPT:
-        del _published[next(iter(_published))]
-    return found
+    return _catalogue_of(version.number, version.key, version.published_at)
+
+
+@functools.lru_cache(maxsize=2)  # keyed by the version's key: a number alone may come back after a restore
+def _catalogue_of(number, key, published_at):
+    records = models.CatalogueVersion.objects.values_list("records", flat=True).get(pk=number)
+    return Catalogue.from_records(records or [], number=number, published_at=published_at)

@@ -1,6 +1,7 @@
 """Services: the only module that touches both the ORM and the engine."""
 
 import datetime
+import functools
 import hashlib
 import json
 import logging
@@ -67,20 +68,12 @@ def licence_scores_recompute(*, licence: models.Licence) -> int:
 
 # -- Recommendations -----------------------------------------------------------
 
-_prepared = {}
-_PREPARED_KEPT = 4  # the current catalogue, and a few older versions that permalinks re-render from
 
-
-def _prepared_for(fingerprint, today, load_snapshot):
-    """The prepared catalogue for a fingerprint and a day, kept per process for the last few."""
-    key = (fingerprint, today)
-    prepared = _prepared.pop(key, None)
-    if prepared is None:
-        prepared = engine.prepare(load_snapshot(), today=today)
-    _prepared[key] = prepared  # most recently used last
-    while len(_prepared) > _PREPARED_KEPT:
-        del _prepared[next(iter(_prepared))]
-    return prepared
+@functools.lru_cache(maxsize=4)  # the latest version, and a few older ones permalinks re-render from
+def _prepared(number, fingerprint, today):
+    """Version ``number`` prepared for the engine on ``today``, kept per process (a version never changes)."""
+    snapshot = catalogue.snapshot_of(number, fingerprint) if number is not None else catalogue.EMPTY_SNAPSHOT
+    return engine.prepare(snapshot, today=today)
 
 
 def catalogue_prepared() -> tuple[str, engine.PreparedCatalogue]:
@@ -88,9 +81,8 @@ def catalogue_prepared() -> tuple[str, engine.PreparedCatalogue]:
 
     The engine reads shutdown dates against the day it is given, so a new day prepares anew.
     """
-    fingerprint = catalogue.latest()[1]
-    prepared = _prepared_for(fingerprint, timezone.localdate(), lambda: catalogue.catalogue_load()[2])
-    return fingerprint, prepared
+    number, fingerprint, _published_at = catalogue.latest()
+    return fingerprint, _prepared(number, fingerprint, timezone.localdate())
 
 
 class NotPublished(Exception):
@@ -140,7 +132,7 @@ def recommendation_create(
     version, fingerprint, _published_at = catalogue.latest()
     if version is None:
         raise NotPublished
-    prepared = _prepared_for(fingerprint, timezone.localdate(), lambda: catalogue.snapshot_of(version, fingerprint))
+    prepared = _prepared(version, fingerprint, timezone.localdate())
     output = engine.recommend(answers, prepared, what_if=whole).as_json()
     stored = {"digest": _digest(output)}
     if preset is not None:
@@ -203,10 +195,8 @@ def recommendation_result(recommendation: models.Recommendation) -> dict:
     if hasattr(recommendation, "_whole_result"):
         return recommendation._whole_result
 
-    prepared = _prepared_for(
-        recommendation.catalogue_fingerprint,
-        recommendation.today,
-        lambda: catalogue.snapshot_of(recommendation.catalogue_version_id, recommendation.catalogue_fingerprint),
+    prepared = _prepared(
+        recommendation.catalogue_version_id, recommendation.catalogue_fingerprint, recommendation.today
     )
     output = engine.recommend(recommendation.answers, prepared).as_json()
     if _digest(output) != stored.get("digest") or recommendation.engine_version != engine.VERSION:

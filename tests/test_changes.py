@@ -93,6 +93,16 @@ class PublishingTests(TestCase):
         self.client.force_login(self.editor)
         self.assertContains(self.client.get(reverse("admin:index")), reverse("catalogue-publish"))
 
+    def test_the_admin_index_counts_the_edits_waiting_to_be_published(self):
+        self.client.force_login(self.editor)
+        self.assertContains(self.client.get(reverse("admin:index")), "0 edits since the latest version")
+        model = models.AIModel.objects.published().first()
+        model.parameters = "321B"
+        model.save()
+        self.assertContains(self.client.get(reverse("admin:index")), "1 edit since the latest version")
+        versions.publish()
+        self.assertContains(self.client.get(reverse("admin:index")), "0 edits since the latest version")
+
     def test_when_time_runs_out_the_impact_says_it_sampled(self):
         ticks = iter(range(100))
         found = services.catalogue_impact(budget_seconds=0.5, clock=lambda: next(ticks))

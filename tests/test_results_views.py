@@ -416,6 +416,10 @@ class PermalinkTests(TestCase):
             second = self.client.get(url, headers={"if-none-match": first["ETag"]})
         assert second.status_code == 304
         assert len(queries) <= 1
+        assert second["ETag"] == first["ETag"] and "no-cache" in second["Cache-Control"]
+        # A cache that weakened the tag (W/"…") is answered the same way.
+        weak = self.client.get(url, headers={"if-none-match": f'W/{first["ETag"]}, "other"'})
+        assert weak.status_code == 304
         models.Criterion.objects.get(slug="capability").save()  # saved, but nothing changed
         with pytest.raises(versions.NothingToPublish):
             publish()

@@ -1,5 +1,6 @@
 """The questionnaire, saved results (permalinks) and the re-evaluation of a result."""
 
+import functools
 import hashlib
 import json
 import uuid
@@ -9,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.db.models import Exists
-from django.http import Http404, HttpResponse, HttpResponseNotModified, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -17,7 +18,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import condition, require_http_methods, require_safe
 
 from advisor import brief, cards, catalogue, changes, forms, models, pagecache, presenters, ratelimit, services
 from advisor.engine import questions
@@ -152,33 +153,47 @@ def _permalink_state(code):
     return row[0], catalogue.Latest(*row[1:])
 
 
+def _permalink_etag(request, code):
+    """The permalink's ETag (None for a result that does not exist), in one query; keeps what it read."""
+    exists, latest = _permalink_state(code)
+    if exists:
+        services.recommendation_opened(code)  # a revalidation is an opening too
+    request.permalink_etag = _etag(code, latest) if exists else None
+    request.permalink_latest = latest
+    return request.permalink_etag
+
+
+def _with_permalink_headers(view):
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if response.status_code in (200, 304):
+            _permalink_headers(response)
+        return response
+
+    return wrapped
+
+
 @require_safe
+@_with_permalink_headers
+@condition(etag_func=_permalink_etag)
 def recommendation_detail(request, code):
     """The permalink: the saved snapshot, never re-scored.
 
-    The page carries no form, session or nonce, so it is the same for every
-    visitor until the catalogue changes (which adds a notice): the ETag is the
-    result's code plus the current catalogue fingerprint, and a revalidation
-    costs one query.
+    The page carries no form, session or nonce, so it is the same for every visitor until a new
+    catalogue version is published (which may add a notice): the ETag is the result's code plus
+    the latest version, Django's ``condition`` answers a revalidation (weak ETags included) with
+    a 304 for one query, and the rendered page is kept under the same key.
     """
-    services.recommendation_opened(code)
-    exists, latest = _permalink_state(code)
-    if not exists:
+    if request.permalink_etag is None:
         raise Http404("No such result.")
-    etag = _etag(code, latest)
-    if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
-        response = HttpResponseNotModified()
-        response["ETag"] = etag
-        _permalink_headers(response)
-        return response
-    # The rendered page is kept per result, published version and language, and per host (the
-    # page names its absolute permalink).
-    cache_key = pagecache.key("permalink", etag, request.scheme, request.get_host())
+    # Kept per result and published version (the ETag), language, and host (the page names its
+    # absolute permalink).
+    cache_key = pagecache.key("permalink", request.permalink_etag, request.scheme, request.get_host())
     response = pagecache.get(request, cache_key)
     if response is None:
-        response = pagecache.store(request, cache_key, _permalink_render(request, code, latest.fingerprint))
-    response["ETag"] = etag
-    _permalink_headers(response)
+        fingerprint = request.permalink_latest.fingerprint
+        response = pagecache.store(request, cache_key, _permalink_render(request, code, fingerprint))
     return response
 
 
