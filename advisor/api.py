@@ -17,7 +17,7 @@ from ninja import NinjaAPI, Status
 from ninja.errors import HttpError, ValidationError
 from ninja.parser import Parser
 
-from advisor import forms, models, ratelimit, schemas, services
+from advisor import catalogue, forms, models, ratelimit, schemas, services
 from advisor.engine import questions
 from advisor.middleware import API_STATUS_MESSAGES
 from advisor.views.results import result_json
@@ -184,7 +184,7 @@ def questionnaire(request):
     return {
         "sections": [{"key": key, "title": _(title)} for key, title in questions.SECTIONS],
         "questions": [_question_description(question) for question in questions.QUESTIONS],
-        "presets": [_preset_description(preset) for preset in models.AudiencePreset.objects.all()],
+        "presets": [_preset_description(preset) for preset in catalogue.published_catalogue().presets],
     }
 
 

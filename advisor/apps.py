@@ -1,6 +1,16 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def _publish_first(sender, using="default", **kwargs):
+    """After ``migrate``: a database upgraded from before publishing existed publishes what it showed."""
+    from django.db import DEFAULT_DB_ALIAS
+
+    from advisor import versions
+
+    if using == DEFAULT_DB_ALIAS:  # the app keeps its catalogue in the default database
+        versions.publish_first()
 
 
 class AdvisorConfig(AppConfig):
@@ -9,22 +19,4 @@ class AdvisorConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from advisor import catalogue, models
-
-        catalogue_changed = catalogue.catalogue_changed
-        catalogue_models = (
-            models.Provider,
-            models.Licence,
-            models.AIModel,
-            models.Criterion,
-            models.Score,
-            models.Source,
-            models.AudiencePreset,
-            models.GpuPrice,
-        )
-        for model in catalogue_models:
-            post_save.connect(catalogue_changed, sender=model, dispatch_uid=f"catalogue-{model.__name__}-save")
-            post_delete.connect(catalogue_changed, sender=model, dispatch_uid=f"catalogue-{model.__name__}-delete")
-        post_delete.connect(
-            catalogue.revision_bump, sender=models.Recommendation, dispatch_uid="catalogue-Recommendation-delete"
-        )
+        post_migrate.connect(_publish_first, sender=self, dispatch_uid="advisor-publish-first")

@@ -13,7 +13,6 @@ from urllib.parse import quote
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import formats
 from django.utils.safestring import mark_safe
@@ -30,44 +29,27 @@ PAGE_SIZE = 50
 
 FINE_TUNING_OPTIONS = [vocab.FineTuning.FULL, vocab.FineTuning.LORA, vocab.FineTuning.API]
 
-SORTS = {
-    "name": (_("Name (A to Z)"), [F("name").asc(), F("slug").asc()]),
-    "-release": (_("Newest first"), [F("release_date").desc(nulls_last=True), F("slug").asc()]),
-    "release": (_("Oldest first"), [F("release_date").asc(nulls_last=True), F("slug").asc()]),
-    "-context": (_("Largest context window"), [F("context_window").desc(nulls_last=True), F("slug").asc()]),
-    "price": (_("Lowest input price"), [F("price_input_per_mtok").asc(nulls_last=True), F("slug").asc()]),
-}
 
-# Only the columns the catalogue table shows: 2,000 rows must stay cheap.
-LIST_FIELDS = [
-    "name",
-    "slug",
-    "access",
-    "release_date",
-    "release_date_precision",
-    "context_window",
-    "price_input_per_mtok",
-    "price_output_per_mtok",
-    "lifecycle",
-    "shutdown_date",
-    "status",
-    "provider__name",
-    "licence__name",
-    "licence__slug",
-]
+def _last_if_missing(value, descending=False):
+    """A sort key: missing values last, whichever the direction."""
+    if value is None:
+        return (True, 0)
+    if isinstance(value, datetime.date):
+        value = value.toordinal()
+    return (False, -value if descending else value)
+
+
+SORTS = {
+    "name": (_("Name (A to Z)"), lambda m: (m.name, m.slug)),
+    "-release": (_("Newest first"), lambda m: (_last_if_missing(m.release_date, descending=True), m.slug)),
+    "release": (_("Oldest first"), lambda m: (_last_if_missing(m.release_date), m.slug)),
+    "-context": (_("Largest context window"), lambda m: (_last_if_missing(m.context_window, descending=True), m.slug)),
+    "price": (_("Lowest input price"), lambda m: (_last_if_missing(m.price_input_per_mtok), m.slug)),
+}
 
 
 SELECT = forms.Select(attrs={"class": "form-select"})
 CHECKBOX = forms.CheckboxInput(attrs={"class": "form-check-input"})
-
-
-def json_list_has(field, value):
-    """Match a JSON list column containing ``value``, portably.
-
-    ``__contains`` on JSONField is not supported on SQLite, so this matches the
-    quoted value in the stored JSON text; vocabulary values never contain quotes.
-    """
-    return Q(**{f"{field}__icontains": f'"{value}"'})
 
 
 class ModelFilterForm(forms.Form):
@@ -109,29 +91,28 @@ class ModelFilterForm(forms.Form):
     def checkboxes(self):
         return [field for field in self if isinstance(field.field, forms.BooleanField)]
 
-    def filter(self, queryset):
-        """Apply every filter that validated; invalid ones are left out."""
+    def filter(self, ai_models):
+        """The models that pass every filter that validated (invalid ones are left out), sorted as asked."""
         data = getattr(self, "cleaned_data", {})
+        tests = []
         if data.get("access"):
-            queryset = queryset.filter(access=data["access"])
+            tests.append(lambda m: m.access == data["access"])
         if data.get("category"):
-            queryset = queryset.filter(licence__category=data["category"])
+            tests.append(lambda m: m.licence.category == data["category"])
         if data.get("provider"):
-            queryset = queryset.filter(provider__slug=data["provider"])
+            tests.append(lambda m: m.provider.slug == data["provider"])
         if data.get("modality"):
-            queryset = queryset.filter(json_list_has("modalities", data["modality"]))
+            tests.append(lambda m: data["modality"] in m.modalities)
         if data.get("language"):
-            queryset = queryset.filter(json_list_has("language_codes", data["language"]))
+            tests.append(lambda m: data["language"] in m.language_codes)
         if data.get("commercial"):
-            queryset = queryset.filter(licence__commercial_use__in=[vocab.Permission.YES, vocab.Permission.CONDITIONAL])
+            tests.append(lambda m: m.licence.commercial_use in (vocab.Permission.YES, vocab.Permission.CONDITIONAL))
         if data.get("self_host"):
-            queryset = queryset.filter(json_list_has("deployment", vocab.Deployment.SELF_HOST))
+            tests.append(lambda m: vocab.Deployment.SELF_HOST in m.deployment)
         if data.get("fine_tune"):
-            any_option = Q()
-            for option in FINE_TUNING_OPTIONS:
-                any_option |= json_list_has("fine_tuning", option)
-            queryset = queryset.filter(any_option)
-        return queryset.order_by(*SORTS[data.get("sort") or "name"][1])
+            tests.append(lambda m: any(option in m.fine_tuning for option in FINE_TUNING_OPTIONS))
+        found = [m for m in ai_models if all(test(m) for test in tests)]
+        return sorted(found, key=SORTS[data.get("sort") or "name"][1])
 
 
 class SlugListField(forms.Field):
@@ -166,10 +147,6 @@ class SlugListField(forms.Field):
 
 class CompareForm(forms.Form):
     m = SlugListField(label=_("Models"), required=False)
-
-
-def slug_name_choices(queryset):
-    return list(queryset.order_by("name", "slug").values_list("slug", "name"))
 
 
 def options_html(choices, *, selected=None, selected_index=None):

@@ -1,20 +1,29 @@
-"""The published catalogue as plain data, and its fingerprint.
+"""The catalogue as plain data: the working catalogue editors change, and the published versions.
 
-``catalogue_snapshot()`` is what the engine reads: dicts, lists, strings and
-numbers, built in a fixed number of queries. Its SHA-256 is the catalogue
-fingerprint stored in ``CatalogueState``, refreshed after every commit that
-touches catalogue content, so a permalink knows with one query whether the
-catalogue changed since it was computed.
+Editors change the working catalogue (the tables). ``advisor.versions.publish`` copies it into
+a new ``CatalogueVersion``; the public pages and the engine read the latest published version
+and nothing else, so an edit reaches readers only when an editor publishes it, and every cache
+is keyed by the version number: publishing is the one thing that makes a cached page old.
+
+- ``catalogue_snapshot()`` is what the engine reads: dicts, lists, strings and numbers, built in
+  a fixed number of queries; its SHA-256 is a version's fingerprint.
+- ``catalogue_records()`` is what the public pages read: the public rows in Django's
+  serialisation, turned back into unsaved model instances (``Catalogue``) to render.
 """
 
+import datetime
+import functools
 import hashlib
 import json
+from collections import defaultdict
+from typing import NamedTuple
 
+from django.core import serializers
 from django.core.cache import cache
-from django.db import transaction
-from django.utils import timezone
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Q
 
-from advisor import models
+from advisor import models, vocab
 
 
 def licence_facts(licence):
@@ -137,122 +146,158 @@ def fingerprint_of(snapshot):
     return hashlib.sha256(encoded).hexdigest()
 
 
-def catalogue_refresh():
-    """Recompute and store the fingerprint of the published catalogue.
+# -- The public rows -----------------------------------------------------------------------------
 
-    Every call also moves the catalogue revision (``updated_at``) on, even
-    when the published fingerprint stays the same: a draft edit changes what
-    editors see, and cached pages are keyed on the revision.
+
+def _working_querysets(*, drafts):
+    """The catalogue's rows in the tables, as the public pages read them (``drafts``: unpublished models too)."""
+    ai_models = models.AIModel.objects.all() if drafts else models.AIModel.objects.published()
+    return [
+        models.Provider.objects.order_by("pk"),
+        models.Licence.objects.order_by("pk"),
+        models.Criterion.objects.order_by("pk"),
+        ai_models.order_by("pk"),
+        models.Score.objects.filter(ai_model__in=ai_models).order_by("pk"),
+        models.Source.objects.filter(Q(licence__isnull=False) | Q(ai_model__in=ai_models)).order_by("pk"),
+        models.AudiencePreset.objects.order_by("pk"),
+        models.GpuPrice.objects.order_by("pk"),
+    ]
+
+
+def catalogue_records():
+    """The published models and everything their pages show, as JSON-able rows (Django's serialisation)."""
+    rows = []
+    for queryset in _working_querysets(drafts=False):
+        rows += serializers.serialize("python", queryset.iterator())
+    for row in rows:  # bookkeeping no page shows: a save that changed nothing is nothing to publish
+        row["fields"].pop("created_at", None)
+        row["fields"].pop("updated_at", None)
+    return json.loads(json.dumps(rows, cls=DjangoJSONEncoder))
+
+
+class Catalogue:
+    """The catalogue in memory, its rows as (unsaved) model instances, related rows already attached.
+
+    Built from a version's records (what readers see) or from the tables (what an editor
+    previews); the public pages read nothing else. Each model carries ``score_list`` and
+    ``source_list``, each licence ``source_list`` and ``model_list`` (its public models).
     """
-    snapshot = catalogue_snapshot()
-    fingerprint = fingerprint_of(snapshot)
-    version = models.CatalogueVersion.objects.filter(fingerprint=fingerprint).first()
-    models.CatalogueState.objects.update_or_create(
-        pk=1, defaults={"fingerprint": fingerprint, "version": version, "updated_at": timezone.now()}
+
+    def __init__(self, rows, *, number=None, published_at=None):
+        self.number = number  # the version number; None for the working catalogue
+        self.published_at = published_at
+        by_class = defaultdict(list)
+        for row in rows:
+            by_class[type(row)].append(row)
+        providers = {provider.pk: provider for provider in by_class[models.Provider]}
+        licences = {licence.pk: licence for licence in by_class[models.Licence]}
+        criteria = {criterion.pk: criterion for criterion in by_class[models.Criterion]}
+        ai_models = {ai_model.pk: ai_model for ai_model in by_class[models.AIModel]}
+        for licence in licences.values():
+            licence.source_list, licence.model_list = [], []
+        for ai_model in ai_models.values():
+            ai_model.provider = providers[ai_model.provider_id]
+            ai_model.licence = licences[ai_model.licence_id]
+            ai_model.score_list, ai_model.source_list = [], []
+        for score in by_class[models.Score]:
+            score.criterion = criteria[score.criterion_id]
+            ai_models[score.ai_model_id].score_list.append(score)
+        for source in sorted(by_class[models.Source], key=lambda source: (_desc(source.as_of), source.title)):
+            owner = ai_models.get(source.ai_model_id) if source.ai_model_id else licences.get(source.licence_id)
+            if owner is not None:
+                owner.source_list.append(source)
+        self.models = sorted(ai_models.values(), key=lambda ai_model: (ai_model.name, ai_model.slug))
+        for ai_model in self.models:
+            if ai_model.status == vocab.EditorialStatus.PUBLISHED:
+                ai_model.licence.model_list.append(ai_model)
+        self.providers = sorted(providers.values(), key=lambda provider: (provider.name, provider.slug))
+        self.licences = sorted(licences.values(), key=lambda licence: (licence.name, licence.slug))
+        self.criteria = sorted(criteria.values(), key=lambda criterion: (criterion.position, criterion.name))
+        self.presets = sorted(by_class[models.AudiencePreset], key=lambda preset: (preset.position, preset.name))
+        self.preset_by_slug = {preset.slug: preset for preset in self.presets}
+        self.gpu_prices = by_class[models.GpuPrice]
+        self.model_by_slug = {ai_model.slug: ai_model for ai_model in self.models}
+        self.licence_by_slug = {licence.slug: licence for licence in self.licences}
+
+    @classmethod
+    def from_records(cls, records, **kwargs):
+        return cls((row.object for row in serializers.deserialize("python", records)), **kwargs)
+
+    @property
+    def is_working(self):
+        return self.number is None
+
+
+def _desc(text):
+    """A sort key putting ``text`` (e.g. "2025-06") in descending order."""
+    return [-ord(character) for character in text]
+
+
+def working_catalogue():
+    """The working catalogue from the tables, drafts included: what an editor previews before publishing."""
+    rows = []
+    for queryset in _working_querysets(drafts=True):
+        rows += list(queryset)
+    return Catalogue(rows)
+
+
+# -- Published versions ----------------------------------------------------------------------------
+
+
+class Latest(NamedTuple):
+    """The latest published version: its number, its fingerprint and when it was published."""
+
+    number: int | None
+    fingerprint: str | None
+    published_at: datetime.datetime | None = None
+
+    @property
+    def key(self):
+        """What names this version in a cache key: a number alone may come back after a database restore."""
+        return f"{self.number}-{self.published_at.timestamp() if self.published_at else ''}"
+
+
+def latest():
+    """The ``Latest`` published version in one query (its fields None before the first)."""
+    row = (
+        models.CatalogueVersion.objects.filter(published_at__isnull=False)
+        .order_by("-pk")
+        .values_list("pk", "fingerprint", "published_at")
+        .first()
     )
-    cache.set(f"catalogue:{fingerprint}", snapshot, timeout=None)
-    return fingerprint, snapshot
+    return Latest(*row) if row else Latest(None, None)
 
 
-def current_state():
-    """``(fingerprint, revision)`` of the catalogue in one query; never writes.
-
-    The revision changes after every catalogue edit (drafts included), so it
-    is the part of a cache key that keeps a rendered catalogue page fresh. With
-    no state stored yet (a database no edit has reached), the fingerprint is
-    computed and the revision is empty: a request never writes.
-    """
-    row = models.CatalogueState.objects.filter(pk=1).values_list("fingerprint", "updated_at").first()
-    if row is None:
-        return fingerprint_of(catalogue_snapshot()), ""
-    fingerprint, updated_at = row
-    return fingerprint, updated_at.isoformat()
-
-
-def current_version():
-    """``(fingerprint, version number or None)`` of the published catalogue in one query; never writes.
-
-    The number is None until a result has been saved on this state of the catalogue.
-    """
-    row = models.CatalogueState.objects.filter(pk=1).values_list("fingerprint", "version_id").first()
-    if row is None:
-        return fingerprint_of(catalogue_snapshot()), None
-    return row
-
-
-def version_store(fingerprint):
-    """Keep the published catalogue as a numbered version (once per fingerprint); return its number."""
-    snapshot = cache.get(f"catalogue:{fingerprint}")
+def snapshot_of(number, fingerprint):
+    """The engine's snapshot of version ``number``: from the shared cache (under its fingerprint), else its row."""
+    key = f"catalogue:snapshot:{fingerprint}"  # a fingerprint names its content: never stale
+    snapshot = cache.get(key)
     if snapshot is None:
-        snapshot = catalogue_snapshot()
-        if fingerprint_of(snapshot) != fingerprint:
-            raise RuntimeError("the catalogue changed while a result was being computed")
-    version = models.CatalogueVersion.objects.get_or_create(fingerprint=fingerprint, defaults={"snapshot": snapshot})[0]
-    models.CatalogueState.objects.filter(pk=1, fingerprint=fingerprint).update(version=version)
-    return version.pk
+        snapshot = models.CatalogueVersion.objects.values_list("snapshot", flat=True).get(pk=number)
+        cache.set(key, snapshot, timeout=None)
+    return snapshot
 
 
-def current_fingerprint():
-    """The stored fingerprint (one query), computed (not stored) when there is none yet."""
-    return current_state()[0]
+EMPTY_SNAPSHOT = {"criteria": [], "models": [], "gpu_prices": []}
 
 
 def catalogue_load():
-    """Return ``(fingerprint, snapshot)`` for the published catalogue; never writes.
-
-    The snapshot is cached under the stored fingerprint, so a request costs one
-    query unless editors changed something since (every edit stores a new one).
-    """
-    fingerprint = current_fingerprint()
-    snapshot = cache.get(f"catalogue:{fingerprint}")
-    if snapshot is None:
-        snapshot = catalogue_snapshot()
-        cache.set(f"catalogue:{fingerprint}", snapshot, timeout=None)
-    return fingerprint, snapshot
+    """``(number, fingerprint, snapshot)`` of the latest published version; an empty catalogue before the first."""
+    number, fingerprint, _published_at = latest()
+    if number is None:
+        return None, fingerprint_of(EMPTY_SNAPSHOT), EMPTY_SNAPSHOT
+    return number, fingerprint, snapshot_of(number, fingerprint)
 
 
-def _refresh_after_commit():
-    catalogue_refresh()
+def published_catalogue(version=None):
+    """The ``Catalogue`` of a ``Latest`` version (the latest published by default), built once per process."""
+    version = version or latest()
+    if version.number is None:
+        return Catalogue([])
+    return _catalogue_of(version.number, version.key, version.published_at)
 
 
-def schedule_refresh():
-    """Refresh the fingerprint once, after the current transaction commits.
-
-    A fixture load or a bulk admin action saves many rows in one transaction;
-    the refresh is registered only once per transaction, and a rollback drops
-    it with the rest of Django's on-commit queue.
-    """
-    connection = transaction.get_connection()
-    if not connection.in_atomic_block:
-        catalogue_refresh()
-        return
-    # Registered already in this transaction (at this savepoint level)? Then once is enough.
-    savepoints = set(connection.savepoint_ids)
-    if any(func is _refresh_after_commit and sids == savepoints for sids, func, _ in connection.run_on_commit):
-        return
-    transaction.on_commit(_refresh_after_commit)
-
-
-def catalogue_changed(sender, **kwargs):
-    """Signal receiver for saves and deletes of catalogue rows."""
-    schedule_refresh()
-
-
-def _bump_revision():
-    models.CatalogueState.objects.filter(pk=1).update(updated_at=timezone.now())
-
-
-def revision_bump(sender, **kwargs):
-    """Signal receiver: move the revision on (after commit) without touching the fingerprint.
-
-    For rows that cached pages show but the published catalogue does not
-    contain, such as a deleted result behind a cached permalink.
-    """
-    connection = transaction.get_connection()
-    if not connection.in_atomic_block:
-        _bump_revision()
-        return
-    savepoints = set(connection.savepoint_ids)
-    if any(func is _bump_revision and sids == savepoints for sids, func, _ in connection.run_on_commit):
-        return  # a bulk delete moves the revision on once
-    transaction.on_commit(_bump_revision)
+@functools.lru_cache(maxsize=2)  # keyed by the version's key: a number alone may come back after a restore
+def _catalogue_of(number, key, published_at):
+    records = models.CatalogueVersion.objects.values_list("records", flat=True).get(pk=number)
+    return Catalogue.from_records(records or [], number=number, published_at=published_at)

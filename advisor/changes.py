@@ -1,11 +1,10 @@
-"""What changed in the public catalogue, in words a reader follows: "Gemini 2.5 Pro: lifecycle Deprecated → Retired".
+"""What changed in the published catalogue, in words a reader follows: "Gemini 2.5 Pro: Lifecycle Deprecated → Retired".
 
-Every change to catalogue content is recorded by django-simple-history (who, when, every field
-before and after). This module turns the records of models and licences into readable changes
-for the public: the `/changes/` page and its Atom feed, each entry's own history page, and a
-result's "what changed since". Editors' names are never shown, nor changes to models that were
-not public before or after the change (drafts). Each listing costs a fixed number of queries:
-the records of a page, then their predecessors in one query per kind.
+Each published version carries a summary of what changed since the version before
+(``advisor.versions.diff``): plain field names and values. This module words them in the
+reader's language for the `/changes/` page and its Atom feed, each entry's own history, a
+result's "what changed since" and the editors' preview before publishing. Editors' names are
+never shown. Every listing reads the versions' summaries in one query.
 """
 
 import datetime
@@ -14,48 +13,60 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import formats
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from advisor import models, vocab
-from advisor.history import BASELINE_REASON
+from advisor import models
+from advisor.versions import MODEL_CLASSES
 
-# Fields a reader does not need to see change (bookkeeping, or shown elsewhere).
-HIDDEN_FIELDS = {"id", "created_at", "updated_at", "status", "release_date_precision", "slug", "last_reviewed"}
 # Text longer than this is said to be "reworded" rather than quoted before and after.
 QUOTED_UP_TO = 80
 
 KINDS = {
     "model": gettext_lazy("Model"),
     "licence": gettext_lazy("Licence"),
+    "provider": gettext_lazy("Provider"),
+    "criterion": gettext_lazy("Criterion"),
+    "preset": gettext_lazy("Audience preset"),
+    "gpu-price": gettext_lazy("GPU price"),
 }
+# Entries with a public page (and a history page of their own).
+PAGES = {"model": "advisor:model-detail", "licence": "advisor:licence-detail"}
+HISTORIES = {"model": "advisor:model-history", "licence": "advisor:licence-history"}
 
 
 @dataclass(slots=True)
 class Change:
-    """One recorded change to one entry, as readable lines."""
+    """What one published version changed in one entry, as readable lines."""
 
-    kind: str  # "model" or "licence"
+    kind: str  # a key of KINDS
     slug: str
     name: str
-    date: datetime.datetime
-    action: str  # "added", "changed", "removed", "published", "withdrawn"
+    action: str  # "added", "changed", "removed"
+    version: int | None  # None: not published yet (the editors' preview)
+    date: datetime.datetime | None
     lines: list = field(default_factory=list)
-    history_id: int = 0
+
+    @property
+    def anchor(self):
+        return f"v{self.version}-{self.kind}-{self.slug}"
 
     @property
     def url(self):
         """The entry's page; for an entry removed since, its history (the page is gone)."""
-        if self.action in ("removed", "withdrawn"):
+        if self.kind not in PAGES:
+            return ""
+        if self.action == "removed":
             return self.history_url
-        name = "advisor:model-detail" if self.kind == "model" else "advisor:licence-detail"
-        return reverse(name, kwargs={"slug": self.slug})
+        return reverse(PAGES[self.kind], kwargs={"slug": self.slug})
 
     @property
     def history_url(self):
-        """This change on its entry's history page."""
-        name = "advisor:model-history" if self.kind == "model" else "advisor:licence-history"
-        return reverse(name, kwargs={"slug": self.slug}) + f"#history-{self.history_id}"
+        """This change on its entry's history page (the /changes/ page for entries without one)."""
+        if self.kind not in HISTORIES:
+            return reverse("advisor:changes") + f"#version-{self.version}"
+        return reverse(HISTORIES[self.kind], kwargs={"slug": self.slug}) + f"#{self.anchor}"
 
     @property
     def kind_label(self):
@@ -63,15 +74,11 @@ class Change:
 
     @property
     def title(self):
-        """A one-line summary, e.g. "Gemini 2.5 Pro: lifecycle Deprecated → Retired"."""
+        """A one-line summary, e.g. "Gemini 2.5 Pro: Lifecycle: Deprecated → Retired"."""
         if self.action == "added":
             return _("%(name)s added to the catalogue") % {"name": self.name}
-        if self.action == "published":
-            return _("%(name)s published") % {"name": self.name}
         if self.action == "removed":
             return _("%(name)s removed from the catalogue") % {"name": self.name}
-        if self.action == "withdrawn":
-            return _("%(name)s withdrawn from the catalogue") % {"name": self.name}
         summary = "; ".join(self.lines[:2]) + ("; …" if len(self.lines) > 2 else "")
         return f"{self.name}: {summary}"
 
@@ -83,8 +90,8 @@ def _display(model_field, value):
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, bool):
         return _("yes") if value else _("no")
-    if isinstance(value, datetime.date):
-        return formats.date_format(value, "DATE_FORMAT")
+    if isinstance(model_field, models.models.DateField) and isinstance(value, str) and parse_date(value):
+        return formats.date_format(parse_date(value), "DATE_FORMAT")
     if isinstance(value, list):
         return ", ".join(_item_text(item) for item in value)
     return str(value)
@@ -96,10 +103,14 @@ def _item_text(item):
     return str(item)
 
 
+def _label(model_field):
+    label = str(model_field.verbose_name)
+    return label[:1].upper() + label[1:]
+
+
 def _line(model_class, field_name, old, new):
     model_field = model_class._meta.get_field(field_name)
-    label = str(model_field.verbose_name)
-    label = label[:1].upper() + label[1:]
+    label = _label(model_field)
     if isinstance(old, list) or isinstance(new, list):
         old_items = [_item_text(item) for item in old or []]
         new_items = [_item_text(item) for item in new or []]
@@ -115,112 +126,84 @@ def _line(model_class, field_name, old, new):
         return f"{label}: {', '.join(parts)}"
     if isinstance(new, str) and isinstance(old, str) and max(len(old), len(new)) > QUOTED_UP_TO:
         return _("%(field)s reworded") % {"field": label}
-    if field_name in ("provider", "licence"):
-        return _("%(field)s changed") % {"field": label}
     return f"{label}: {_display(model_field, old)} → {_display(model_field, new)}"
 
 
-def _changed_fields(model_class, before, after):
-    lines = []
-    for model_field in model_class._meta.concrete_fields:
-        if model_field.name in HIDDEN_FIELDS:
-            continue
-        # attname: a foreign key compares by its id, without loading the row.
-        old, new = getattr(before, model_field.attname, None), getattr(after, model_field.attname, None)
+def lines(entry):
+    """An entry of a version's summary as readable lines."""
+    model_class = MODEL_CLASSES[entry["kind"]]
+    found = [_line(model_class, name, old, new) for name, old, new in entry["fields"]]
+    for criterion, old, new, reworded in entry["scores"]:
         if old != new:
-            lines.append(_line(model_class, model_field.name, old, new))
-    return lines
+            found.append(_("%(criterion)s score: %(old)s → %(new)s") % {"criterion": criterion, "old": old, "new": new})
+        elif reworded:
+            found.append(_("%(criterion)s score: rationale reworded") % {"criterion": criterion})
+    for title, as_of in entry["sources_added"]:
+        found.append(_("Source added: %(title)s (as of %(as_of)s)") % {"title": title, "as_of": as_of})
+    for title, _as_of in entry["sources_removed"]:
+        found.append(_("Source removed: %(title)s") % {"title": title})
+    return found
 
 
-def _is_baseline(record):
-    return record.history_change_reason == BASELINE_REASON
-
-
-def _is_public(record):
-    return getattr(record, "status", vocab.EditorialStatus.PUBLISHED) == vocab.EditorialStatus.PUBLISHED
-
-
-def _changes(kind, model_class, records):
-    """Readable changes for historical ``records`` (newest first), their predecessors fetched in one query."""
-    if not records:
-        return []
-    history = model_class.history.model
-    ids = {record.id for record in records}
-    latest = max(record.history_date for record in records)
-    previous_rows = history.objects.filter(id__in=ids, history_date__lte=latest).order_by("id", "history_date")
-    by_object = {}
-    for row in previous_rows:
-        by_object.setdefault(row.id, []).append(row)
-    changes = []
-    for record in records:
-        rows = by_object.get(record.id, [])
-        earlier = [row for row in rows if (row.history_date, row.history_id) < (record.history_date, record.history_id)]
-        before = earlier[-1] if earlier else None
-        public_now, public_before = _is_public(record), before is not None and _is_public(before)
-        if _is_baseline(record):
-            continue  # the state an entry was loaded in, not a change
-        if record.history_type == "+":
-            if not public_now:
-                continue
-            action, lines = "added", []
-        elif record.history_type == "-":
-            if not public_before and not public_now:
-                continue
-            action, lines = "removed", []
-        elif before is None:
-            if not public_now:
-                continue
-            # An entry loaded without history (see advisor.history): nothing to compare with.
-            action, lines = "changed", [_("Details of this change were not recorded.")]
-        elif public_now and not public_before:
-            action, lines = "published", []
-        elif public_before and not public_now:
-            action, lines = "withdrawn", []
-        elif public_now:
-            action, lines = "changed", _changed_fields(model_class, before, record)
-            if not lines:
-                continue
-        else:
-            continue
-        changes.append(
-            Change(
-                kind=kind,
-                slug=record.slug,
-                name=record.name,
-                date=record.history_date,
-                action=action,
-                lines=lines,
-                history_id=record.history_id,
-            )
+def from_summary(summary, *, version=None, date=None):
+    return [
+        Change(
+            kind=entry["kind"],
+            slug=entry["slug"],
+            name=entry["name"],
+            action=entry["action"],
+            version=version,
+            date=date,
+            lines=lines(entry) if entry["action"] == "changed" else [],
         )
-    return changes
+        for entry in summary
+    ]
 
 
-def _records(model_class, condition, limit=None):
-    queryset = model_class.history.filter(condition).order_by("-history_date", "-history_id")
-    return list(queryset[:limit] if limit else queryset)
+@dataclass(slots=True)
+class Version:
+    """A published version as /changes/ lists it."""
+
+    number: int
+    date: datetime.datetime
+    note: str
+    changes: list
 
 
-def recent(limit=50, *, model_slugs=None, licence_slugs=None, since=None, names=None):
-    """The latest public changes to models and licences, newest first (at most ``limit``).
+def _published(condition=None):
+    queryset = models.CatalogueVersion.objects.filter(published_at__isnull=False)
+    if condition is not None:
+        queryset = queryset.filter(condition)
+    return queryset.order_by("-pk").values_list("pk", "published_at", "note", "summary")
 
-    ``model_slugs`` / ``licence_slugs`` narrow it to some entries (an empty list: none of that
-    kind); ``since`` to changes after a moment. ``names`` ({slug: name}) names entries as the
-    reader knows them (a result says what changed since under the names it shows).
+
+def versions(limit=None):
+    """The published versions, newest first, each with its changes (one query)."""
+    rows = _published()
+    return [
+        Version(number=number, date=date, note=note, changes=from_summary(summary, version=number, date=date))
+        for number, date, note, summary in (rows[:limit] if limit else rows)
+    ]
+
+
+def recent(limit=50, *, kinds=None, slugs=None, after_version=None, names=None):
+    """The latest published changes, newest first (at most ``limit``; None: all).
+
+    ``kinds`` and ``slugs`` narrow it to some entries (a set of kinds, a set of ``(kind, slug)``);
+    ``after_version`` to versions published after it. ``names`` ({slug: name}) names entries as
+    the reader knows them (a result says what changed since under the names it shows).
     """
-    condition = Q(history_date__gt=since) if since else Q()
-    changes = []
-    for kind, model_class, slugs in (
-        ("model", models.AIModel, model_slugs),
-        ("licence", models.Licence, licence_slugs),
-    ):
-        if slugs is not None and not slugs:
-            continue
-        narrowed = condition & Q(slug__in=slugs) if slugs is not None else condition
-        # A few more records than shown: some are skipped (drafts, changes to hidden fields).
-        records = _records(model_class, narrowed, limit=limit * 2 if limit else None)
-        changes += _changes(kind, model_class, records)
-    for change in changes:
+    condition = Q(pk__gt=after_version) if after_version is not None else None
+    found = []
+    for number, date, _note, summary in _published(condition):
+        entries = [
+            entry
+            for entry in summary
+            if (kinds is None or entry["kind"] in kinds) and (slugs is None or (entry["kind"], entry["slug"]) in slugs)
+        ]
+        found += from_summary(entries, version=number, date=date)
+        if limit and len(found) >= limit:
+            break
+    for change in found:
         change.name = (names or {}).get(change.slug, change.name)
-    changes.sort(key=lambda change: (change.date, change.history_id), reverse=True)
-    return changes[:limit] if limit else changes
+    return found[:limit] if limit else found

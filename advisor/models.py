@@ -744,48 +744,37 @@ class AudiencePreset(TimeStamped):
 
 
 class CatalogueVersion(models.Model):
-    """One state of the published catalogue, kept for good: what the engine read, as plain data.
+    """One published state of the catalogue, kept for good; the primary key is the version number.
 
-    A result names the version it was computed on instead of copying the
-    catalogue, so it stays small whatever the catalogue's size, and its
-    permalink renders names and facts from the catalogue as it stood.
-    The primary key is the version number.
+    Editors change the working catalogue (the tables); publishing copies it into a new version,
+    which is what the public pages and the engine read until the next one. A version holds the
+    engine's plain-data ``snapshot`` (its SHA-256 is the ``fingerprint``), the public rows as
+    ``records`` (Django's serialisation: the pages render from them), who published it, when,
+    and a ``summary`` of what changed since the version before (``advisor.versions``).
+
+    A result names the version it was computed on instead of copying the catalogue, so it
+    stays small whatever the catalogue's size. Versions kept for results saved before
+    publishing existed have no ``published_at`` and no ``records``.
     """
 
-    fingerprint = models.CharField(_("fingerprint"), max_length=64, unique=True)
+    fingerprint = models.CharField(_("fingerprint"), max_length=64, db_index=True)
     snapshot = models.JSONField(_("snapshot"))
+    records = models.JSONField(_("records"), null=True, blank=True)
+    summary = models.JSONField(_("summary"), default=list, blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=2000)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True, db_index=True)
+    # The editor's user name as it was when they published (a backup holds no accounts).
+    published_by = models.CharField(_("published by"), max_length=150, blank=True)
 
     class Meta:
         ordering = ["-pk"]
         verbose_name = _("catalogue version")
         verbose_name_plural = _("catalogue versions")
+        permissions = [("publish_catalogue", _("Can publish the catalogue"))]
 
     def __str__(self):
         return gettext("Catalogue version %(number)s") % {"number": self.pk}
-
-
-class CatalogueState(models.Model):
-    """A single row holding the fingerprint of the published catalogue.
-
-    It is recomputed whenever catalogue content changes, so a permalink can say
-    "the catalogue changed since" with one query, without rebuilding anything.
-    """
-
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
-    fingerprint = models.CharField(max_length=64)
-    # The stored version with this fingerprint, once a result has been saved on it.
-    version = models.ForeignKey(CatalogueVersion, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name = _("catalogue state")
-        constraints = [
-            models.CheckConstraint(condition=models.Q(id=1), name="%(app_label)s_%(class)s_singleton"),
-        ]
-
-    def __str__(self):
-        return self.fingerprint[:12]
 
 
 class Recommendation(models.Model):

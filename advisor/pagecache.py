@@ -1,9 +1,9 @@
 """Rendered HTML kept in the per-process default cache.
 
-A cache key names everything the HTML depends on (the catalogue revision or
-fingerprint, the language, the query and who is asking), so an entry is never
-stale: a catalogue edit changes the revision and the old entries are simply
-never asked for again. Only pages with nothing personal in them are kept: no
+A cache key names everything the HTML depends on (the published catalogue
+version, the language, the query), so an entry is never stale: publishing a
+new version changes the key and the old entries are simply never asked for
+again. Editors' previews of the working catalogue are never kept. Only pages with nothing personal in them are kept: no
 CSRF token, no session data, and no flash messages (a request with messages
 waiting is rendered afresh and its page is not stored).
 """

@@ -1,6 +1,6 @@
 """Who may do what in the admin: the groups and their permissions, in one place.
 
-Editors add, change, delete and view catalogue content and nothing else: not saved
+Editors add, change, delete and view catalogue content, publish it as a new version, and nothing else: not saved
 results (a team's answers and permalink codes), not users or groups. Result viewers may
 view saved results; the group starts empty, for an operator who needs it.
 The data migrations (``migrate_groups``) and the tests both apply these lists through ``groups_sync()``.
@@ -20,7 +20,11 @@ CATALOGUE_MODELS = (
     "inaccuracyreport",
 )
 PERMISSIONS = {
-    EDITORS: tuple(f"{action}_{model}" for model in CATALOGUE_MODELS for action in ("add", "change", "delete", "view")),
+    EDITORS: (
+        *(f"{action}_{model}" for model in CATALOGUE_MODELS for action in ("add", "change", "delete", "view")),
+        "publish_catalogue",
+        "view_catalogueversion",
+    ),
     RESULT_VIEWERS: ("view_recommendation",),
 }
 

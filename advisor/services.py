@@ -1,6 +1,7 @@
 """Services: the only module that touches both the ORM and the engine."""
 
 import datetime
+import functools
 import hashlib
 import json
 import logging
@@ -67,32 +68,25 @@ def licence_scores_recompute(*, licence: models.Licence) -> int:
 
 # -- Recommendations -----------------------------------------------------------
 
-_prepared = {}
-_PREPARED_KEPT = 4  # the current catalogue, and a few older versions that permalinks re-render from
 
-
-def _prepared_for(fingerprint, today, load_snapshot):
-    """The prepared catalogue for a fingerprint and a day, kept per process for the last few."""
-    key = (fingerprint, today)
-    prepared = _prepared.pop(key, None)
-    if prepared is None:
-        prepared = engine.prepare(load_snapshot(), today=today)
-    _prepared[key] = prepared  # most recently used last
-    while len(_prepared) > _PREPARED_KEPT:
-        del _prepared[next(iter(_prepared))]
-    return prepared
+@functools.lru_cache(maxsize=4)  # the latest version, and a few older ones permalinks re-render from
+def _prepared(number, fingerprint, today):
+    """Version ``number`` prepared for the engine on ``today``, kept per process (a version never changes)."""
+    snapshot = catalogue.snapshot_of(number, fingerprint) if number is not None else catalogue.EMPTY_SNAPSHOT
+    return engine.prepare(snapshot, today=today)
 
 
 def catalogue_prepared() -> tuple[str, engine.PreparedCatalogue]:
-    """Return ``(fingerprint, prepared catalogue)``, prepared once per catalogue version and day per process.
+    """Return ``(fingerprint, prepared catalogue)`` of the latest published version, prepared once per day per process.
 
     The engine reads shutdown dates against the day it is given, so a new day prepares anew.
     """
-    # The fingerprint first (one query): the cached snapshot is unpickled from
-    # the cache on every get, which costs more than the engine run at 500 models.
-    fingerprint = catalogue.current_fingerprint()
-    prepared = _prepared_for(fingerprint, timezone.localdate(), lambda: catalogue.catalogue_load()[1])
-    return fingerprint, prepared
+    number, fingerprint, _published_at = catalogue.latest()
+    return fingerprint, _prepared(number, fingerprint, timezone.localdate())
+
+
+class NotPublished(Exception):
+    """No catalogue version has been published yet: there is nothing to compute a result on."""
 
 
 def preset_record(preset: models.AudiencePreset, answers: dict) -> dict:
@@ -135,8 +129,10 @@ def recommendation_create(
     when it says no, ``SubmissionRefused`` is raised and nothing is saved.
     Bad answers raise ``engine.InvalidAnswers`` before anything is saved.
     """
-    fingerprint, version = catalogue.current_version()
-    prepared = _prepared_for(fingerprint, timezone.localdate(), lambda: catalogue.catalogue_load()[1])
+    version, fingerprint, _published_at = catalogue.latest()
+    if version is None:
+        raise NotPublished
+    prepared = _prepared(version, fingerprint, timezone.localdate())
     output = engine.recommend(answers, prepared, what_if=whole).as_json()
     stored = {"digest": _digest(output)}
     if preset is not None:
@@ -149,7 +145,7 @@ def recommendation_create(
         recommendation = models.Recommendation.objects.create(
             answers=output["answers"],
             result=stored,
-            catalogue_version_id=version or catalogue.version_store(fingerprint),
+            catalogue_version_id=version,
             today=prepared.today,
             catalogue_fingerprint=fingerprint,
             engine_version=engine.VERSION,
@@ -199,12 +195,9 @@ def recommendation_result(recommendation: models.Recommendation) -> dict:
     if hasattr(recommendation, "_whole_result"):
         return recommendation._whole_result
 
-    def load_snapshot():
-        return models.CatalogueVersion.objects.values_list("snapshot", flat=True).get(
-            pk=recommendation.catalogue_version_id
-        )
-
-    prepared = _prepared_for(recommendation.catalogue_fingerprint, recommendation.today, load_snapshot)
+    prepared = _prepared(
+        recommendation.catalogue_version_id, recommendation.catalogue_fingerprint, recommendation.today
+    )
     output = engine.recommend(recommendation.answers, prepared).as_json()
     if _digest(output) != stored.get("digest") or recommendation.engine_version != engine.VERSION:
         logger.error("a saved result no longer reproduces from its answers and catalogue version")
@@ -572,9 +565,9 @@ def rooms_close_idle(*, days: int) -> int:
 def catalogue_impact(
     *, days: int = 90, limit: int = 1000, budget_seconds: float = 10.0, clock: Callable[[], float] = time.monotonic
 ) -> dict:
-    """How today's catalogue would change the results saved in the last ``days`` days.
+    """How publishing the working catalogue would change the results saved in the last ``days`` days.
 
-    Up to ``limit`` of the newest results are re-run on today's catalogue and compared with what
+    Up to ``limit`` of the newest results are re-run on the working catalogue and compared with what
     they said (their verdict and the model to start with); re-running stops once
     ``budget_seconds`` are spent, and the answer says how many were compared. Results made on
     today's catalogue are unchanged by definition and cost nothing. Per audience preset: how many
@@ -586,7 +579,9 @@ def catalogue_impact(
         created_at__gte=since, catalogue_version__isnull=False, engine_version=engine.VERSION
     )
     total = recent.count()
-    fingerprint, prepared = catalogue_prepared()
+    working = catalogue.catalogue_snapshot()  # what publishing now would put in front of readers
+    fingerprint = catalogue.fingerprint_of(working)
+    prepared = engine.prepare(working, today=timezone.localdate())
     found = {"days": days, "total": total, "compared": 0, "top_changed": 0, "verdict_changed": 0, "examples": []}
     by_preset = {}
     for recommendation in recent.order_by("-created_at")[:limit].iterator():

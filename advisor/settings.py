@@ -170,8 +170,8 @@ if os.environ.get("DJANGO_TEST_DB_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["DJANGO_TEST_DB_NAME"]}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The cache holds the catalogue snapshot and rendered pages, keyed by the catalogue's revision (read
-# from the database on every request, so no server ever serves a stale page). One machine: each
+# The cache holds the catalogue snapshot and rendered pages, keyed by the latest published catalogue
+# version (read from the database on every request, so no server ever serves a stale page). One machine: each
 # process keeps its own, in memory. Several app servers: set REDIS_URL (e.g. redis://10.0.0.5:6379/0)
 # and they share one through Django's Redis backend, sessions included (cached_db: the database
 # stays the record, the cache saves its reads).

@@ -56,7 +56,7 @@ urlpatterns = [
     path("", include((advisor_patterns, "advisor"))),
     # Browsers ask for /favicon.ico on pages that do not name an icon (the admin's).
     path("favicon.ico", core.favicon),
-    path("admin/impact/", editorial.catalogue_impact, name="catalogue-impact"),
+    path("admin/publish/", editorial.catalogue_publish, name="catalogue-publish"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -27,9 +27,9 @@ TARGET_MB = 200
 SEED = """
 import datetime, uuid
 from django.utils import timezone
-from advisor import catalogue, models, services
+from advisor import models, services, versions
 from tests.conftest import complete_answers
-catalogue.catalogue_refresh()
+versions.publish(note="benchmark catalogue")
 variants = [
     complete_answers(),
     complete_answers(deployment="on-premises", hardware="gpu-80", commercial="no"),

@@ -92,7 +92,7 @@ def seed(size):
     from django.core.management import call_command
     from django.db import transaction
 
-    from advisor import catalogue, models
+    from advisor import models, versions
 
     call_command("migrate", "--noinput", verbosity=0)
     call_command("loaddata", "catalogue.json", "presets.json", verbosity=0)
@@ -127,7 +127,7 @@ def seed(size):
         models.Source.objects.bulk_create(sources)
         models.AIModel.objects.filter(pk__in=[t.pk for t in templates]).delete()
         models.AIModel.objects.exclude(status="published").delete()
-    catalogue.catalogue_refresh()
+    versions.publish(note="benchmark catalogue")
     print(f"seeded {models.AIModel.objects.published().count()} models", flush=True)
 
 

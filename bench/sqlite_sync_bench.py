@@ -24,9 +24,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 SAVE = """
 import time
-from advisor import catalogue, services
+from advisor import services, versions
 from tests.conftest import complete_answers
-catalogue.catalogue_refresh()
+versions.publish(note="benchmark catalogue")
 services.recommendation_create(answers=complete_answers())  # warm: the catalogue is prepared once
 started = time.perf_counter()
 for _ in range({count}):

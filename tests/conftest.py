@@ -36,6 +36,13 @@ COMPLETE_ANSWERS = {
 }
 
 
+def publish(note=""):
+    """Publish the working catalogue as readers and the engine will see it (``advisor.versions``)."""
+    from advisor import versions
+
+    return versions.publish(note=note)
+
+
 def complete_answers(**overrides):
     """A complete, valid set of answers (``COMPLETE_ANSWERS``), with overrides; a fresh copy each time."""
     answers = {key: list(value) if isinstance(value, list) else value for key, value in COMPLETE_ANSWERS.items()}
@@ -222,7 +229,7 @@ def seed_text():
 
 @pytest.fixture
 def seed(transactional_db):
-    """The seed catalogue and the audience presets, with a fresh catalogue fingerprint.
+    """The seed catalogue and the audience presets, published.
 
     The same rows ``loaddata`` would save, inserted with one bulk insert per
     model: saving them one by one takes seconds next to the live server's
@@ -232,7 +239,7 @@ def seed(transactional_db):
     from django.core.management.color import no_style
     from django.db import connection, transaction
 
-    from advisor import catalogue
+    from advisor import versions
 
     batches = {}  # model -> instances, in the fixtures' (dependency) order
     for text in seed_text():
@@ -245,4 +252,4 @@ def seed(transactional_db):
         with connection.cursor() as cursor:
             for sql in connection.ops.sequence_reset_sql(no_style(), list(batches)):
                 cursor.execute(sql)
-    catalogue.catalogue_refresh()
+    versions.publish()

@@ -6,6 +6,7 @@ folder unless ``DATABASE_URL`` is given::
 
     with GunicornServer(tmp_path / "server", GUNICORN_WORKERS="2") as server:
         server.manage("loaddata", "catalogue.json")   # migrate has run
+        server.manage("publish_catalogue")
         status, headers, body = server.request("GET", "/healthz")
 """
 

@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from advisor import models
+from advisor import models, versions
 
 
 @pytest.mark.django_db
@@ -248,6 +248,7 @@ def test_an_editor_marks_models_verified_against_a_source_and_the_review_filter_
     recorded = models.Source.objects.filter(url="https://example.org/checked")
     assert sorted(recorded.values_list("ai_model", flat=True)) == sorted(m.pk for m in three_models[:2])
     assert {source.as_of for source in recorded} == {timezone.localdate().isoformat()}
+    versions.publish()
     page = Client().get(reverse("advisor:model-detail", args=[three_models[0].slug])).text
     assert f"Facts last verified {timezone.localdate():%B %Y}" in page
     assert "Review overdue" not in page

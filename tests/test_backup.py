@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from advisor import catalogue, models, services
+from advisor import models, services, versions
 from advisor.management.backup import backed_up_models
 from tests.conftest import catalogue_create, complete_answers
 
@@ -25,7 +25,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 def recommendations_create():
     """Real results, made by the engine on the test catalogue, a few days old."""
     created = timezone.now() - datetime.timedelta(days=3)
-    catalogue.catalogue_refresh()
+    versions.publish()
     variants = [{}, {"deployment": "on-premises", "commercial": "no"}, {"mlops": "none", "time_to_market": "weeks"}]
     made = []
     for n, overrides in enumerate(variants):
@@ -65,7 +65,6 @@ def wipe():
         models.Criterion,
         models.Licence,
         models.Provider,
-        models.CatalogueState,
         models.SubmissionCounter,
     ):
         model._base_manager.all().delete()

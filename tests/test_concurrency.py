@@ -79,6 +79,7 @@ class Server(GunicornServer):
     def __enter__(self):
         self.manage("migrate", "--noinput", "--verbosity", "0")
         self.manage("loaddata", "catalogue.json", "presets.json", "--verbosity", "0")
+        self.manage("publish_catalogue", "--verbosity", "0")
         return self.start()
 
 

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from advisor import catalogue, models, scoring, services
+from advisor import catalogue, models, scoring, services, versions
 
 ROOT = Path(__file__).resolve().parent.parent
 # Without it the tests that compare the fixture with its source fail (FileNotFoundError), never skip.
@@ -27,6 +27,7 @@ def catalogue_loaded(django_db_setup, django_db_blocker):
     """
     with django_db_blocker.unblock(), transaction.atomic():
         call_command("loaddata", "catalogue.json", verbosity=0)
+        versions.publish()
         yield
         transaction.set_rollback(True)
 

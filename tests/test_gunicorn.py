@@ -92,6 +92,7 @@ def test_other_visitors_are_served_while_hundreds_of_clients_are_idle_or_slow(tm
     )
     server.manage("migrate", "--noinput", "--verbosity", "0")
     server.manage("loaddata", "catalogue.json", "--verbosity", "0")
+    server.manage("publish_catalogue", "--verbosity", "0")
     server.start(timeout=20)
     held, stop = [], threading.Event()
     try:

@@ -5,13 +5,13 @@ import re
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.cache.utils import make_template_fragment_key
-from django.db import connection
+from django.db import connection, transaction
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from advisor import catalogue, models, services
-from tests.conftest import outside_changes_since
+from tests.conftest import outside_changes_since, publish
 from tests.test_results_views import code_of, form_data
 
 
@@ -26,7 +26,7 @@ class PermalinkCacheTests(TestCase):
 
     def setUp(self):
         cache.clear()
-        catalogue.catalogue_refresh()  # the state a running site stores after loading its catalogue
+        publish()  # what an editor does after loading the catalogue
         response = self.client.post(reverse("advisor:questionnaire"), form_data())
         assert response.status_code == 303
         self.recommendation = models.Recommendation.objects.get(code=code_of(response))
@@ -60,7 +60,7 @@ class PermalinkCacheTests(TestCase):
         top = models.AIModel.objects.get(slug=services.recommendation_result(self.recommendation)["ranking"][0]["slug"])
         top.name = "Renamed by an editor"
         top.save()
-        catalogue.catalogue_refresh()  # what the on-commit signal does after a real edit
+        publish()
         after = self.client.get(self.url)
         self.assertContains(after, "The catalogue has changed since this result was computed")
         assert "Renamed by an editor" not in outside_changes_since(after.content.decode())
@@ -71,14 +71,22 @@ class PermalinkCacheTests(TestCase):
         assert self.client.get(url).status_code == 404
 
     def test_a_deleted_result_is_not_served_from_the_cache(self):
-        self.client.get(self.url)
-        with self.captureOnCommitCallbacks(execute=True):
-            self.recommendation.delete()
+        assert self.client.get(self.url).status_code == 200
+        with CaptureQueriesContext(connection) as queries:
+            assert self.client.get(self.url).status_code == 200
+        assert len(queries) == 1  # served from the cache
+        version = catalogue.latest()
+        self.recommendation.delete()  # as the retention purge does: nothing else changes
+        assert catalogue.latest() == version
         assert self.client.get(self.url).status_code == 404
 
 
 class QuestionnaireCacheTests(TestCase):
     fixtures = ["catalogue.json", "presets.json"]
+
+    @classmethod
+    def setUpTestData(cls):
+        publish()
 
     def test_every_session_gets_its_own_csrf_token_when_the_fields_come_from_the_cache(self):
         cache.clear()
@@ -120,47 +128,85 @@ class QuestionnaireCacheTests(TestCase):
 class CatalogueCacheTests(TestCase):
     fixtures = ["catalogue.json", "presets.json"]
 
+    @classmethod
+    def setUpTestData(cls):
+        publish()
+
     def setUp(self):
         cache.clear()
         self.ai_model = models.AIModel.objects.published().order_by("name").first()
         self.editor = get_user_model().objects.create_user(username="ed", password="pw-for-tests-only", is_staff=True)
 
-    def test_a_cached_models_list_shows_an_editors_edit(self):
+    def test_a_cached_models_list_shows_an_editors_edit_once_published(self):
         url = reverse("advisor:model-list") + "?sort=name"
         first = self.client.get(url)
         self.assertContains(first, self.ai_model.name)
         assert self.client.get(url).content == first.content
-        with self.captureOnCommitCallbacks(execute=True):  # the signals a real edit sends
-            self.ai_model.name = "Aaa Renamed by an editor"
-            self.ai_model.save()
+        self.ai_model.name = "Aaa Renamed by an editor"
+        self.ai_model.save()
+        assert self.client.get(url).content == first.content  # the working catalogue: not public yet
+        publish()
         self.assertContains(self.client.get(url), self.ai_model.name)
 
-    def test_a_draft_edit_moves_the_revision_on(self):
-        _, before = catalogue.current_state()
-        with self.captureOnCommitCallbacks(execute=True):
-            models.AIModel.objects.filter(pk=self.ai_model.pk).update(status="draft")
-            self.ai_model.refresh_from_db()
-            self.ai_model.save()
-        fingerprint, after = catalogue.current_state()
-        assert after != before
+    def test_publishing_a_draft_edit_moves_the_version_on(self):
+        before = catalogue.latest()
+        models.AIModel.objects.filter(pk=self.ai_model.pk).update(status="draft")
+        self.ai_model.refresh_from_db()
+        self.ai_model.save()
+        assert catalogue.latest() == before  # nothing changes for readers until publishing
+        publish()
+        number, fingerprint, _published_at = catalogue.latest()
+        assert number != before[0]
         assert fingerprint == catalogue.fingerprint_of(catalogue.catalogue_snapshot())
+        assert self.ai_model.slug not in catalogue.published_catalogue().model_by_slug
 
-    def assert_saving_moves_the_revision_on(self, instance):
-        _, before = catalogue.current_state()
-        with self.captureOnCommitCallbacks(execute=True):
-            instance.save()
-        assert catalogue.current_state()[1] != before
+    def assert_publishing_an_edit_moves_the_version_on(self, instance, field):
+        """An edit the engine does not read still makes a new version, so cached pages show it."""
+        before = catalogue.latest()
+        setattr(instance, field, getattr(instance, field) + " (edited)")
+        instance.save()
+        publish()
+        assert catalogue.latest()[0] != before[0]
+        return catalogue.published_catalogue()
 
-    def test_a_source_edit_moves_the_revision_on(self):
-        self.assert_saving_moves_the_revision_on(models.Source.objects.first())
+    def test_publishing_a_source_edit_moves_the_version_on(self):
+        source = models.Source.objects.filter(ai_model__status="published").first()
+        published = self.assert_publishing_an_edit_moves_the_version_on(source, "title")
+        titles = [s.title for s in published.model_by_slug[source.ai_model.slug].source_list]
+        assert source.title in titles
 
-    def test_a_preset_edit_moves_the_revision_on(self):
-        self.assert_saving_moves_the_revision_on(models.AudiencePreset.objects.first())
+    def test_publishing_a_preset_edit_moves_the_version_on(self):
+        preset = models.AudiencePreset.objects.first()
+        published = self.assert_publishing_an_edit_moves_the_version_on(preset, "name")
+        assert preset.name in [p.name for p in published.presets]
+
+    def test_a_version_number_that_comes_back_is_not_served_from_an_older_page(self):
+        """After a database restore a number may be published again, with other content."""
+        source = models.Source.objects.filter(ai_model__status="published").first()
+        url = reverse("advisor:model-detail", args=[source.ai_model.slug])
+
+        class Restored(Exception):
+            pass
+
+        try:
+            with transaction.atomic():
+                models.Source.objects.filter(pk=source.pk).update(title="Read before the restore")
+                before = publish()
+                self.assertContains(self.client.get(url), "Read before the restore")
+                raise Restored
+        except Restored:
+            pass
+        models.Source.objects.filter(pk=source.pk).update(title="Read after the restore")
+        after = publish()
+        assert (after.pk, after.fingerprint) == (before.pk, before.fingerprint)  # the engine's catalogue is the same
+        page = self.client.get(url)
+        self.assertContains(page, "Read after the restore")
+        self.assertNotContains(page, "Read before the restore")
 
     def test_staff_and_public_pages_are_kept_apart(self):
-        with self.captureOnCommitCallbacks(execute=True):
-            self.ai_model.status = "draft"
-            self.ai_model.save()
+        self.ai_model.status = "draft"
+        self.ai_model.save()
+        publish()
         others = models.AIModel.objects.published().order_by("name").values_list("slug", flat=True)[:1]
         url = reverse("advisor:compare") + f"?m={self.ai_model.slug}&m={others[0]}"
         assert self.client.get(url).status_code == 400  # a draft: unknown to the public

@@ -14,7 +14,7 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
 
-from advisor import logs, ratelimit
+from advisor import logs, models, ratelimit
 from advisor.middleware import JsonFormatter, client_pseudonym
 from advisor.wsgi import with_chunked_bodies
 from tests.conftest import complete_answers
@@ -67,6 +67,10 @@ def django_log():
 @pytest.mark.django_db
 def test_a_csrf_refusal_and_a_server_error_log_the_route_not_the_permalink_code(django_log, monkeypatch):
     code = "1b9d6bcd-bbfd-4b2d-9b5d-ab8dfbbd4bed"
+    # A result that exists: the permalink checks that before it renders (an unknown code is a 404).
+    models.Recommendation.objects.create(
+        code=code, answers=complete_answers(), result={}, catalogue_fingerprint="x", engine_version="test"
+    )
     client = Client(enforce_csrf_checks=True, raise_request_exception=False)
     assert client.post(f"/r/{code}/reevaluate/").status_code == 403
 

@@ -5,7 +5,7 @@ from django.core import mail
 from django.urls import reverse
 
 from advisor import models
-from tests.conftest import catalogue_create
+from tests.conftest import catalogue_create, publish
 
 REPORT = {
     "what_is_wrong": "The context window is 128K, not 32K, since the March update.",
@@ -16,7 +16,9 @@ REPORT = {
 
 @pytest.fixture
 def ai_model(db):
-    return catalogue_create(1)[0]
+    (ai_model,) = catalogue_create(1)
+    publish()
+    return ai_model
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from advisor import catalogue, models
 from advisor.engine import questions
-from tests.conftest import complete_answers
+from tests.conftest import complete_answers, publish
 
 
 def row_counts():
@@ -33,13 +33,12 @@ class SeedCatalogue(TestCase):
 
     @classmethod
     def setUpTestData(cls):
-        # Loading fixtures inside the test transaction never runs the on-commit
-        # refresh: store the fingerprint as a running site would have it.
-        catalogue.catalogue_refresh()
+        # Loading fixtures changes the working catalogue only: publish it, as an editor would.
+        publish()
         cls.recommendation = models.Recommendation.objects.create(
             answers=complete_answers(),
             result={"verdict": {"kind": "open"}, "ranking": [], "excluded": []},
-            catalogue_fingerprint=catalogue.current_fingerprint(),
+            catalogue_fingerprint=catalogue.latest()[1],
             engine_version="test",
         )
 
@@ -163,8 +162,9 @@ class GetNeverWritesTests(SeedCatalogue):
         # The list reaches real pages, not only errors.
         assert sum(status == 200 for (method, _), status in statuses.items() if method == "get") >= 20, statuses
 
-    def test_no_request_writes_the_catalogue_state_even_before_any_edit_stored_one(self):
-        models.CatalogueState.objects.all().delete()
+    def test_no_request_publishes_a_version_even_before_any_was_published(self):
+        """Only an editor publishes: a site with no published version yet reads an empty catalogue."""
+        models.CatalogueVersion.objects.all().delete()
         client = Client(raise_request_exception=False)
         for url in (
             "/",
@@ -172,7 +172,7 @@ class GetNeverWritesTests(SeedCatalogue):
             reverse("advisor:recommendation-detail", args=[self.recommendation.code]),
         ):
             assert client.get(url).status_code == 200
-        assert not models.CatalogueState.objects.exists()
+        assert not models.CatalogueVersion.objects.exists()
 
     def test_a_get_to_the_questionnaire_with_complete_answers_in_the_query_saves_nothing(self):
         before = row_counts()

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from advisor import models, roles
+from advisor import models, roles, versions
 from tests.conftest import complete_answers
 
 TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
@@ -24,6 +24,10 @@ class RoomFlow(TestCase):
     """Helpers that drive the pages as people would."""
 
     fixtures = ["catalogue.json", "presets.json"]
+
+    def setUp(self):
+        super().setUp()
+        versions.publish()
 
     def open_room(self, client=None, **fields):
         client = client or self.client

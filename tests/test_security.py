@@ -158,6 +158,7 @@ def test_the_questionnaire_from_a_preset_needs_nothing_the_csp_blocks(client):
     from django.core.management import call_command
 
     call_command("loaddata", "presets.json", verbosity=0)
+    call_command("publish_catalogue", verbosity=0)
     response = client.get(reverse("advisor:questionnaire"), {"preset": "enterprise-it"})
     assert response.status_code == 200
     assert csp_blockers(response) == []

@@ -10,8 +10,8 @@ import pytest
 from django.test import Client, TestCase, override_settings
 from django.urls import reverse
 
-from advisor import catalogue, models
-from tests.conftest import complete_answers
+from advisor import models
+from tests.conftest import complete_answers, publish
 from tests.staticbuild import collected_static_root
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -127,7 +127,7 @@ class PublicPagesTests(TestCase):
 
     @classmethod
     def setUpTestData(cls):
-        catalogue.catalogue_refresh()
+        publish()
 
     def result_pages(self):
         """A result for a complete set of answers and for each audience preset completed with it."""

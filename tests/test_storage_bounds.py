@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from advisor import models, ratelimit
-from tests.conftest import catalogue_create, complete_answers, outside_changes_since
+from tests.conftest import catalogue_create, complete_answers, outside_changes_since, publish
 
 RESULT_BYTES = 10 * 1024
 
@@ -40,6 +40,7 @@ def stored_bytes():
 @pytest.mark.parametrize("size", [6, 400])
 def test_a_saved_result_stays_under_10_kb_whatever_the_catalogue_size(client, size):
     catalogue_create(size)
+    publish()
     response = submit(client)
     assert response.status_code == 201, response.content
     whole = json.dumps(response.json())
@@ -53,7 +54,9 @@ def test_a_saved_result_stays_under_10_kb_whatever_the_catalogue_size(client, si
 
 @pytest.mark.django_db
 def test_a_permalink_says_what_it_said_after_the_catalogue_changes(client):
+    versions_before = models.CatalogueVersion.objects.count()
     ai_models = catalogue_create(12)
+    publish()
     code = submit(client).json()["code"]
     url = reverse("advisor:recommendation-json", kwargs={"code": code})
     before = client.get(url).json()
@@ -63,6 +66,7 @@ def test_a_permalink_says_what_it_said_after_the_catalogue_changes(client):
     renamed.name = "Renamed Later"
     renamed.save()
     models.AIModel.objects.filter(pk=ai_models[-1].pk).delete()
+    publish()
 
     after = client.get(url).json()
     assert after == before
@@ -73,12 +77,13 @@ def test_a_permalink_says_what_it_said_after_the_catalogue_changes(client):
     second = models.Recommendation.objects.get(code=submit(client).json()["code"])
     first = models.Recommendation.objects.get(code=code)
     assert second.catalogue_version_id != first.catalogue_version_id
-    assert models.CatalogueVersion.objects.count() == 2
+    assert models.CatalogueVersion.objects.count() == versions_before + 2
 
 
 @pytest.mark.django_db
 def test_a_result_that_no_longer_reproduces_says_so_instead_of_passing_for_the_old_one(client):
     catalogue_create(6)
+    publish()
     code = submit(client).json()["code"]
     recommendation = models.Recommendation.objects.get(code=code)
     recommendation.result = {**recommendation.result, "digest": "0" * 64}
@@ -94,6 +99,7 @@ def test_a_client_at_the_limit_for_a_whole_day_stores_no_more_than_the_stated_bo
     settings.ADVISOR_SUBMISSION_LIMIT = 2
     settings.ADVISOR_SUBMISSION_WINDOW = 3600
     catalogue_create(40)
+    publish()
     clock = types.SimpleNamespace(now=1_800_000_000.0)
     monkeypatch.setattr(ratelimit, "time", types.SimpleNamespace(time=lambda: clock.now))
     statuses = []
@@ -122,6 +128,7 @@ def age(code, days, *, opened_days_ago=None):
 def test_purge_results_deletes_only_results_not_opened_within_the_retention(client, settings):
     settings.ADVISOR_RESULT_RETENTION_DAYS = 30
     catalogue_create(6)
+    publish()
     never_opened, opened_lately, new = (submit(client).json()["code"] for _ in range(3))
     age(never_opened, 31)
     age(opened_lately, 90, opened_days_ago=2)
@@ -143,6 +150,7 @@ def test_purge_results_deletes_only_results_not_opened_within_the_retention(clie
 def test_opening_a_permalink_keeps_it_from_being_purged(client, settings):
     settings.ADVISOR_RESULT_RETENTION_DAYS = 30
     catalogue_create(6)
+    publish()
     code = submit(client).json()["code"]
     age(code, 400)
     assert client.get(reverse("advisor:recommendation-detail", kwargs={"code": code})).status_code == 200
@@ -154,6 +162,7 @@ def test_opening_a_permalink_keeps_it_from_being_purged(client, settings):
 def test_without_a_retention_period_nothing_is_purged_or_tracked(client, settings):
     settings.ADVISOR_RESULT_RETENTION_DAYS = None
     catalogue_create(6)
+    publish()
     code = submit(client).json()["code"]
     age(code, 4000)
     client.get(reverse("advisor:recommendation-detail", kwargs={"code": code}))

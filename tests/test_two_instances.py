@@ -74,6 +74,7 @@ def test_a_change_through_one_instance_is_served_by_the_other_and_the_limit_is_s
     first = servers[0]
     first.manage("migrate", "--noinput", "--verbosity", "0")
     first.manage("loaddata", "catalogue.json", "presets.json", "--verbosity", "0")
+    first.manage("publish_catalogue", "--verbosity", "0")
     password = secrets.token_urlsafe(16)
     first.manage(
         "createsuperuser", "--noinput", "--username", "lead", "--email", "l@x.org", DJANGO_SUPERUSER_PASSWORD=password
@@ -95,13 +96,17 @@ def test_a_change_through_one_instance_is_served_by_the_other_and_the_limit_is_s
         assert other.request("GET", f"/models/{slug}/")[0] == 200
         assert redis.Redis.from_url(REDIS).keys(f"{prefix}:*"), "the pages are cached in Redis"
 
-        # An editor unpublishes the model through the first instance ...
+        # An editor withdraws the model through the first instance ...
         one.request("GET", "/admin/login/")
         status, _ = one.form_post("/admin/login/?next=/admin/", {"username": "lead", "password": password})
         assert status == 302
         status, _ = one.form_post(
             "/admin/advisor/aimodel/", {"action": "unpublish", "_selected_action": pk, "index": 0}
         )
+        assert status == 302
+        # ... which readers see only once it is published ...
+        assert other.request("GET", f"/models/{slug}/")[0] == 200
+        status, _ = one.form_post("/admin/publish/", {"note": "Withdrawn."})
         assert status == 302
         # ... and the very next request to the other instance no longer shows it.
         status, page = other.request("GET", "/models/")

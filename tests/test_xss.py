@@ -22,7 +22,7 @@ from django.test import Client
 from django.urls import reverse
 
 from advisor import models
-from tests.conftest import CRITERION_SLUGS, ai_model_build, complete_answers
+from tests.conftest import CRITERION_SLUGS, ai_model_build, complete_answers, publish
 
 VECTORS = [
     "<script>alert(1)</script>",
@@ -181,9 +181,11 @@ def fit(value, max_length, suffix=""):
 
 
 def poisoned_catalogue(vector, url):
-    """Two published models (one open, one API-only) with the vector everywhere an editor can write."""
-    with transaction.atomic():  # one catalogue refresh, not one per row
-        return _poisoned_catalogue(vector, url)
+    """Two published models (one open, one API-only) with the vector everywhere an editor can write, published."""
+    with transaction.atomic():  # one transaction for all the rows, not one per row
+        built = _poisoned_catalogue(vector, url)
+    publish()
+    return built
 
 
 def _poisoned_catalogue(vector, url):
@@ -500,6 +502,7 @@ def test_vectors_saved_through_the_admin_forms_stay_harmless(editor_client, inde
     ai_models[0].refresh_from_db()
     assert ai_models[0].notes == vector
 
+    publish()  # what readers see is what an editor published
     editor_client.logout()
     assert_every_page_is_clean(Client(), ai_models, licences, vector)
 

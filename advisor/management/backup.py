@@ -11,9 +11,8 @@ from django.apps import apps
 from django.core.serializers.base import DeserializationError
 from django.core.serializers.json import DjangoJSONEncoder
 
-# Rate-limit counters are transient; the catalogue fingerprint is recomputed
-# from the restored catalogue.
-EXCLUDED = ("advisor.SubmissionCounter", "advisor.CatalogueState")
+# Rate-limit counters are transient.
+EXCLUDED = ("advisor.SubmissionCounter",)
 # The change history names editor accounts, which a backup does not hold; PostgreSQL's own
 # backups (docs/deploy.md) keep it with the accounts.
 COMPRESSORS = {"": open, ".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}

@@ -1,11 +1,11 @@
-"""The editors' review queue on the admin index: what is overdue for verification, and how sure it is."""
+"""The admin index for editors: the review queue (what is overdue, how sure it is) and what awaits publishing."""
 
 from django import template
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from advisor import models, vocab
+from advisor import models, versions, vocab
 
 register = template.Library()
 
@@ -32,3 +32,9 @@ def review_queue():
         ],
         "low_url": reverse("admin:advisor_source_changelist") + f"?confidence__exact={low}",
     }
+
+
+@register.simple_tag
+def unpublished_edits():
+    """How many recorded edits to catalogue content came after the latest published version."""
+    return versions.unpublished_edits()

@@ -9,7 +9,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -32,27 +31,26 @@ def _lifecycle_state(model):
     return lifecycle.lifecycle_status(model.shutdown_date, model.lifecycle, timezone.localdate())
 
 
-def visible_models(request):
-    """Published models for everyone; editors also see drafts (admin "view on site")."""
+def catalogue_for(request):
+    """What a page shows: the latest published version; to an editor, the working catalogue (a preview)."""
     if request.user.is_staff:
-        return models.AIModel.objects.all()
-    return models.AIModel.objects.published()
+        return catalogue.working_catalogue()
+    return catalogue.published_catalogue()
 
 
 def _cached_page(name, request, view):
-    """Serve ``view(request)`` from the page cache.
+    """Serve ``view(request, catalogue)``, kept in the page cache under the published version.
 
-    The key is the catalogue revision (which moves on after every catalogue
-    edit), the language, the normalised query and whether the visitor is
-    staff (editors see drafts): one query for the revision on a hit.
+    The key names the version (publishing moves it on), the language and the normalised
+    query; an editor's preview of the working catalogue is never kept.
     """
-    _, revision = catalogue.current_state()
-    if not revision:  # no catalogue state stored yet: nothing to key a cached page on
-        return view(request)
-    cache_key = pagecache.key(name, revision, request.user.is_staff, pagecache.query_parts(request))
+    if request.user.is_staff:
+        return view(request, catalogue.working_catalogue())
+    latest = catalogue.latest()
+    cache_key = pagecache.key(name, latest.key, pagecache.query_parts(request))
     response = pagecache.get(request, cache_key)
     if response is None:
-        response = pagecache.store(request, cache_key, view(request))
+        response = pagecache.store(request, cache_key, view(request, catalogue.published_catalogue(latest)))
     return response
 
 
@@ -61,45 +59,51 @@ def model_list(request):
     return _cached_page("model-list", request, _model_list)
 
 
-def _model_list(request):
-    providers = (
-        models.Provider.objects.filter(models__status=PUBLISHED).distinct().order_by("name").values_list("slug", "name")
+def _model_list(request, shown):
+    providers = sorted(
+        {(m.provider.slug, m.provider.name) for m in shown.models if m.status == PUBLISHED},
+        key=lambda choice: (choice[1], choice[0]),
     )
-    form = browse.ModelFilterForm(request.GET, providers=list(providers))
+    form = browse.ModelFilterForm(request.GET, providers=providers)
     valid = form.is_valid()
-    queryset = form.filter(
-        models.AIModel.objects.published().select_related("provider", "licence").only(*browse.LIST_FIELDS)
-    )
-    page = Paginator(queryset, browse.PAGE_SIZE).get_page(request.GET.get("page"))
+    listed = form.filter([m for m in shown.models if m.status == PUBLISHED])
+    page = Paginator(listed, browse.PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,
         "page_obj": page,
         "rows": browse.catalogue_rows(page, _lifecycle_state),
         "match_count": browse.match_count_text(page.paginator.count),
         "compare_max": browse.COMPARE_MAX,
+        "catalogue": shown,
     }
     return render(request, "advisor/model_list.html", context, status=200 if valid else 400)
 
 
+def _model_or_404(shown, slug):
+    ai_model = shown.model_by_slug.get(slug)
+    if ai_model is None:
+        raise Http404("No such model.")
+    return ai_model
+
+
 @require_safe
 def model_detail(request, slug):
-    ai_model = get_object_or_404(visible_models(request).select_related("provider", "licence"), slug=slug)
-    scores = {score.criterion_id: score for score in ai_model.scores.order_by()}
+    shown = catalogue_for(request)
+    ai_model = _model_or_404(shown, slug)
+    scores = {score.criterion_id: score for score in ai_model.score_list}
     score_rows = [
         {
             "criterion": criterion,
             "score": scores.get(criterion.pk),
             "bar": browse.score_bar(scores[criterion.pk].value) if criterion.pk in scores else 0,
         }
-        for criterion in models.Criterion.objects.only("slug", "name", "summary", "position")
+        for criterion in shown.criteria
     ]
-    others = browse.slug_name_choices(visible_models(request).exclude(pk=ai_model.pk))
+    others = [(m.slug, m.name) for m in shown.models if m is not ai_model]
     today = timezone.localdate()
     lifecycle_state = _lifecycle_state(ai_model)
-    replacement = None
-    if ai_model.replacement:
-        # The vendor may name a model this catalogue does not hold: then it is named, not linked.
-        replacement = visible_models(request).filter(slug=ai_model.replacement).only("name", "slug").first()
+    # The vendor may name a model this catalogue does not hold: then it is named, not linked.
+    replacement = shown.model_by_slug.get(ai_model.replacement) if ai_model.replacement else None
     fine_tuning_until, fine_tuning_source = browse.model_fine_tuning_until(ai_model)
     context = {
         "ai_model": ai_model,
@@ -110,34 +114,28 @@ def model_detail(request, slug):
         "fine_tuning_end": browse.fine_tuning_end(fine_tuning_until, today),
         "fine_tuning_source": fine_tuning_source,
         "score_rows": score_rows,
-        "sources": (sources := list(ai_model.sources.all())),
-        "freshness": browse.freshness(sources, today),
+        "sources": ai_model.source_list,
+        "freshness": browse.freshness(ai_model.source_list, today),
         "other_options": browse.options_html(others),
+        "catalogue": shown,
     }
     return render(request, "advisor/model_detail.html", context)
 
 
 @require_safe
 def licence_list(request):
-    # An aggregate query ignores Meta.ordering: without order_by, PostgreSQL lists them in any order.
-    licences = (
-        models.Licence.objects.annotate(model_count=Count("models", filter=Q(models__status=PUBLISHED)))
-        .only("slug", "name", "spdx_id", "category", "osi_approved", "commercial_use")
-        .order_by("name", "slug")
-    )
-    return render(request, "advisor/licence_list.html", {"licences": licences})
+    shown = catalogue_for(request)
+    for licence in shown.licences:
+        licence.model_count = len(licence.model_list)
+    return render(request, "advisor/licence_list.html", {"licences": shown.licences, "catalogue": shown})
 
 
 @require_safe
 def licence_detail(request, slug):
-    licence = get_object_or_404(models.Licence, slug=slug)
-    ai_models = list(
-        models.AIModel.objects.published()
-        .filter(licence=licence)
-        .select_related("provider")
-        .only("name", "slug", "access", "provider__name")
-        .order_by("name", "slug")[: LICENCE_MODELS_SHOWN + 1]
-    )
+    shown = catalogue_for(request)
+    licence = shown.licence_by_slug.get(slug)
+    if licence is None:
+        raise Http404("No such licence.")
     today = timezone.localdate()
     context = {
         "licence": licence,
@@ -145,16 +143,18 @@ def licence_detail(request, slug):
         "thresholds": browse.threshold_rows(licence),
         "use_restrictions": browse.use_restriction_rows(licence),
         "fine_tuning_end": browse.fine_tuning_end(licence.fine_tuning_until, today),
-        "ai_models": ai_models[:LICENCE_MODELS_SHOWN],
-        "more_models": len(ai_models) > LICENCE_MODELS_SHOWN,
-        "sources": (sources := list(licence.sources.all())),
-        "freshness": browse.freshness(sources, today),
+        "ai_models": licence.model_list[:LICENCE_MODELS_SHOWN],
+        "more_models": len(licence.model_list) > LICENCE_MODELS_SHOWN,
+        "sources": licence.source_list,
+        "freshness": browse.freshness(licence.source_list, today),
+        "catalogue": shown,
     }
     return render(request, "advisor/licence_detail.html", context)
 
 
 @require_safe
 def criteria(request):
+    shown = catalogue_for(request)
     rows = [
         {
             "criterion": criterion,
@@ -163,9 +163,9 @@ def criteria(request):
                 for question in questions.questions_weighing(criterion.slug)
             ],
         }
-        for criterion in models.Criterion.objects.all()
+        for criterion in shown.criteria
     ]
-    context = {"rows": rows, "rules": _engine_rules()}
+    context = {"rows": rows, "rules": _engine_rules(), "catalogue": shown}
     return render(request, "advisor/criterion_list.html", context)
 
 
@@ -192,9 +192,9 @@ def compare(request):
     return _cached_page("compare", request, _compare)
 
 
-def _compare(request):
+def _compare(request, shown):
     form = browse.CompareForm(request.GET)
-    context = {"compare_min": browse.COMPARE_MIN, "compare_max": browse.COMPARE_MAX, "errors": []}
+    context = {"compare_min": browse.COMPARE_MIN, "compare_max": browse.COMPARE_MAX, "errors": [], "catalogue": shown}
     status = 200
     ai_models = []
     if not request.GET.getlist("m"):
@@ -204,25 +204,16 @@ def _compare(request):
         status = 400
     else:
         slugs = form.cleaned_data["m"]
-        found = {
-            m.slug: m for m in visible_models(request).select_related("provider", "licence").filter(slug__in=slugs)
-        }
-        unknown = [slug for slug in slugs if slug not in found]
+        unknown = [slug for slug in slugs if slug not in shown.model_by_slug]
         if unknown:
             context["unknown"] = unknown
             status = 400
         else:
-            ai_models = [found[slug] for slug in slugs]
+            ai_models = [shown.model_by_slug[slug] for slug in slugs]
     if ai_models:
-        criteria_list = list(models.Criterion.objects.only("slug", "name", "position"))
-        scores = {
-            (score.ai_model_id, score.criterion_id): score
-            for score in models.Score.objects.filter(ai_model__in=ai_models)
-            .order_by()
-            .only("ai_model_id", "criterion_id", "value")
-        }
+        scores = {(score.ai_model_id, score.criterion_id): score for m in ai_models for score in m.score_list}
         fact_rows, score_rows = browse.compare_rows(
-            ai_models, criteria_list, scores, _lifecycle_state, timezone.localdate()
+            ai_models, shown.criteria, scores, _lifecycle_state, timezone.localdate()
         )
         context.update(
             {
@@ -236,8 +227,7 @@ def _compare(request):
         )
     context["ai_models"] = ai_models
     if len(ai_models) < browse.COMPARE_MAX:
-        chosen = [m.pk for m in ai_models]
-        others = browse.slug_name_choices(visible_models(request).exclude(pk__in=chosen))
+        others = [(m.slug, m.name) for m in shown.models if m not in ai_models]
         if others:
             context["first_options"] = browse.options_html(others)
         if others and not ai_models:
@@ -246,8 +236,13 @@ def _compare(request):
 
 
 def _report_subject(kind, slug, request):
+    """The entry a reader reports on: one the page they came from shows, as the tables hold it now."""
+    shown = catalogue_for(request)
     if kind == "model":
-        return get_object_or_404(visible_models(request), slug=slug)
+        _model_or_404(shown, slug)
+        return get_object_or_404(models.AIModel, slug=slug)
+    if slug not in shown.licence_by_slug:
+        raise Http404("No such licence.")
     return get_object_or_404(models.Licence, slug=slug)
 
 
@@ -283,58 +278,50 @@ def report_inaccuracy(request, kind, slug):
 
 # -- What changed --------------------------------------------------------------------------------
 
-CHANGES_SHOWN = 100
+VERSIONS_SHOWN = 30
 
 
 @require_safe
 def changes(request):
-    """The latest changes to the public catalogue, newest first, with an Atom feed."""
+    """The published versions, newest first, each with what it changed; with an Atom feed."""
     return _cached_page("changes", request, _changes_page)
 
 
-def _changes_page(request):
-    context = {"changes": catalogue_changes.recent(CHANGES_SHOWN), "shown": CHANGES_SHOWN}
+def _changes_page(request, shown):
+    context = {"versions": catalogue_changes.versions(VERSIONS_SHOWN), "shown": VERSIONS_SHOWN}
     return render(request, "advisor/changes.html", context)
+
+
+def _entry_history(request, kind, slug, shown):
+    """One model's or licence's published changes; kept after the entry left the catalogue."""
+    entry = (shown.model_by_slug if kind == "model" else shown.licence_by_slug).get(slug)
+    changes = catalogue_changes.recent(None, slugs={(kind, slug)})
+    if entry is None and not changes:
+        raise Http404("No such entry.")
+    context = {
+        "name": entry.name if entry else changes[0].name,
+        "changes": changes,
+        "entry_url": entry.get_absolute_url() if entry else None,
+    }
+    return render(request, "advisor/entry_history.html", context)
 
 
 @require_safe
 def model_history(request, slug):
-    """One model's changes, as the public saw them."""
-    ai_model = models.AIModel.objects.published().only("slug", "name").filter(slug=slug).first()
-    entry_url = ai_model.get_absolute_url() if ai_model else None
-    if ai_model is None:
-        # A model that was public and has been removed or withdrawn keeps its history.
-        ai_model = (
-            models.AIModel.history.filter(slug=slug, status=PUBLISHED).order_by("-history_date").only("name").first()
-        )
-    if ai_model is None:
-        raise Http404("No such model.")
-    context = {
-        "entry": ai_model,
-        "changes": catalogue_changes.recent(None, model_slugs=[slug], licence_slugs=[]),
-        "entry_url": entry_url,
-    }
-    return render(request, "advisor/entry_history.html", context)
+    return _entry_history(request, "model", slug, catalogue_for(request))
 
 
 @require_safe
 def licence_history(request, slug):
-    """One licence's changes."""
-    licence = get_object_or_404(models.Licence.objects.only("slug", "name"), slug=slug)
-    context = {
-        "entry": licence,
-        "changes": catalogue_changes.recent(None, model_slugs=[], licence_slugs=[slug]),
-        "entry_url": licence.get_absolute_url(),
-    }
-    return render(request, "advisor/entry_history.html", context)
+    return _entry_history(request, "licence", slug, catalogue_for(request))
 
 
 class ChangesFeed(Feed):
-    """The /changes/ page as an Atom feed."""
+    """The /changes/ page as an Atom feed: one item per entry changed by a published version."""
 
     feed_type = Atom1Feed
     title = gettext_lazy("Model Strategy Advisor: catalogue changes")
-    subtitle = gettext_lazy("Models and licences added, changed, retired or removed.")
+    subtitle = gettext_lazy("Models and licences added, changed, retired or removed, version by version.")
 
     def link(self):
         return reverse("advisor:changes")
@@ -352,7 +339,7 @@ class ChangesFeed(Feed):
         return item.history_url
 
     def item_guid(self, item):
-        return f"{item.kind}-{item.history_id}"
+        return f"version-{item.version}-{item.kind}-{item.slug}"
 
     item_guid_is_permalink = False
 

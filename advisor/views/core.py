@@ -13,14 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from advisor import models
+from advisor import catalogue
 
 
 @require_safe
 def home(request):
-    presets = models.AudiencePreset.objects.only("slug", "name", "description")
-    criteria = models.Criterion.objects.all()
-    return render(request, "advisor/home.html", {"presets": presets, "criteria": criteria})
+    shown = catalogue.published_catalogue()
+    return render(request, "advisor/home.html", {"presets": shown.presets, "criteria": shown.criteria})
 
 
 @require_safe

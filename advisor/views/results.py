@@ -1,5 +1,6 @@
 """The questionnaire, saved results (permalinks) and the re-evaluation of a result."""
 
+import functools
 import hashlib
 import json
 import uuid
@@ -8,7 +9,8 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
-from django.http import Http404, HttpResponse, HttpResponseNotModified, JsonResponse
+from django.db.models import Exists
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -16,7 +18,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import condition, require_http_methods, require_safe
 
 from advisor import brief, cards, catalogue, changes, forms, models, pagecache, presenters, ratelimit, services
 from advisor.engine import questions
@@ -52,7 +54,7 @@ def questionnaire(request):
             initial={**initial, "preset": preset.slug if preset else ""}, preset_answers=preset_answers(preset)
         )
         status = 200
-    presets = models.AudiencePreset.objects.only("slug", "name")
+    presets = catalogue.published_catalogue().presets
     sections = [(key, _(title)) for key, title in questions.SECTIONS]
     context = {"form": form, "sections": sections, "presets": presets}
     if not form.is_bound and settings.ADVISOR_PAGE_CACHE:
@@ -65,7 +67,7 @@ def questionnaire(request):
 def preset_or_none(slug):
     if not slug or not forms.PRESET_SLUG.fullmatch(slug):
         return None
-    return models.AudiencePreset.objects.filter(slug=slug).only("slug", "name", "answers").first()
+    return catalogue.published_catalogue().preset_by_slug.get(slug)
 
 
 def preset_answers(preset):
@@ -127,38 +129,71 @@ def _recommendation_or_none(code, fields):
     return models.Recommendation.objects.only(*fields).filter(code=code).first()
 
 
-def _etag(code, fingerprint):
-    return f'"{code.hex}-{fingerprint[:16]}"'
+def _etag(code, latest):
+    """The result's code and the published version: a new version may add a notice or a change to list."""
+    version = hashlib.sha256(f"{latest.fingerprint}:{latest.key}".encode()).hexdigest()[:16]
+    return f'"{code.hex}-{version}"'
+
+
+def _permalink_state(code):
+    """``(whether the result exists, the catalogue.Latest version)`` in one query.
+
+    Asking whether the result still exists on every view is what keeps a cached page or an
+    ETag from outliving a result that was deleted (purged after its retention period).
+    """
+    exists = Exists(models.Recommendation.objects.filter(code=code))
+    row = (
+        models.CatalogueVersion.objects.filter(published_at__isnull=False)
+        .order_by("-pk")
+        .values_list(exists, "pk", "fingerprint", "published_at")
+        .first()
+    )
+    if row is None:  # nothing published yet
+        return models.Recommendation.objects.filter(code=code).exists(), catalogue.Latest(None, None)
+    return row[0], catalogue.Latest(*row[1:])
+
+
+def _permalink_etag(request, code):
+    """The permalink's ETag (None for a result that does not exist), in one query; keeps what it read."""
+    exists, latest = _permalink_state(code)
+    if exists:
+        services.recommendation_opened(code)  # a revalidation is an opening too
+    request.permalink_etag = _etag(code, latest) if exists else None
+    request.permalink_latest = latest
+    return request.permalink_etag
+
+
+def _with_permalink_headers(view):
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if response.status_code in (200, 304):
+            _permalink_headers(response)
+        return response
+
+    return wrapped
 
 
 @require_safe
+@_with_permalink_headers
+@condition(etag_func=_permalink_etag)
 def recommendation_detail(request, code):
     """The permalink: the saved snapshot, never re-scored.
 
-    The page carries no form, session or nonce, so it is the same for every
-    visitor until the catalogue changes (which adds a notice): the ETag is the
-    result's code plus the current catalogue fingerprint, and a revalidation
-    costs one query.
+    The page carries no form, session or nonce, so it is the same for every visitor until a new
+    catalogue version is published (which may add a notice): the ETag is the result's code plus
+    the latest version, Django's ``condition`` answers a revalidation (weak ETags included) with
+    a 304 for one query, and the rendered page is kept under the same key.
     """
-    services.recommendation_opened(code)
-    fingerprint, revision = catalogue.current_state()
-    etag = _etag(code, fingerprint)
-    if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
-        response = HttpResponseNotModified()
-        response["ETag"] = etag
-        _permalink_headers(response)
-        return response
-    # The rendered page is kept per ETag (code + fingerprint) and language, per
-    # host (the page names its absolute permalink) and per revision, which also
-    # moves on when a result is deleted.
-    cache_key = pagecache.key("permalink", etag, revision, request.scheme, request.get_host())
-    response = pagecache.get(request, cache_key) if revision else None
+    if request.permalink_etag is None:
+        raise Http404("No such result.")
+    # Kept per result and published version (the ETag), language, and host (the page names its
+    # absolute permalink).
+    cache_key = pagecache.key("permalink", request.permalink_etag, request.scheme, request.get_host())
+    response = pagecache.get(request, cache_key)
     if response is None:
-        response = _permalink_render(request, code, fingerprint)
-        if revision:  # no catalogue state stored yet: nothing to key a cached page on
-            pagecache.store(request, cache_key, response)
-    response["ETag"] = etag
-    _permalink_headers(response)
+        fingerprint = request.permalink_latest.fingerprint
+        response = pagecache.store(request, cache_key, _permalink_render(request, code, fingerprint))
     return response
 
 
@@ -197,11 +232,11 @@ def _changed_since(recommendation, result):
     names = {entry["slug"]: entry["name"] for entry in entries}
     terms = [entry.get("licence") or entry.get("licence_facts") for entry in entries]  # ranked / picked
     licences = {term["slug"]: term.get("name", "") for term in terms if isinstance(term, dict) and term.get("slug")}
+    slugs = {("model", slug) for slug in names} | {("licence", slug) for slug in licences}
     return changes.recent(
         CHANGES_SINCE_SHOWN,
-        model_slugs=list(names),
-        licence_slugs=list(licences),
-        since=recommendation.created_at,
+        slugs=slugs,
+        after_version=recommendation.catalogue_version_id or 0,
         names={**licences, **names},
     )
 
@@ -400,6 +435,6 @@ def recommendation_reevaluate(request, code):
         return see_other(new)
     context = {
         "recommendation": recommendation,
-        "catalogue_changed": recommendation.catalogue_fingerprint != catalogue.current_fingerprint(),
+        "catalogue_changed": recommendation.catalogue_fingerprint != catalogue.latest()[1],
     }
     return render(request, "advisor/recommendation_reevaluate.html", context)

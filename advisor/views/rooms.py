@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from advisor import forms, models, presenters, ratelimit, services
+from advisor import catalogue, forms, models, presenters, ratelimit, services
 from advisor.engine import questions
 from advisor.views.results import initial_answers, preset_answers, preset_or_none, see_other
 
@@ -179,7 +179,7 @@ def _questionnaire(request, form, context, status=200):
     context = {
         "form": form,
         "sections": [(key, _(title)) for key, title in questions.SECTIONS],
-        "presets": models.AudiencePreset.objects.only("slug", "name"),
+        "presets": catalogue.published_catalogue().presets,
         **context,
     }
     return _capability_headers(render(request, "advisor/room_answer.html", context, status=status))

@@ -1,5 +1,5 @@
-"""An editor keeps the catalogue true, in a real browser: change a licence, see its impact, find it on
-/changes/ and on an older permalink, revert it; a reader reports an inaccuracy and the editor closes it."""
+"""An editor keeps the catalogue true, in a real browser: change a licence, preview its impact, publish it,
+find it on /changes/ and on an older permalink, revert it; a reader reports an inaccuracy and the editor closes it."""
 
 import re
 
@@ -44,11 +44,19 @@ def test_an_editor_changes_a_licence_sees_its_impact_and_reverts_it(
     editor_page.get_by_role("button", name="Save", exact=True).click()
     expect(editor_page.locator(".messagelist")).to_contain_text("was changed successfully")
 
-    # Its impact: the saved result would start with another model.
+    # Not published yet: readers still see the licence as it was.
+    page.goto(live_server.url + saved.get_absolute_url())
+    expect(page.locator(".changed-since")).to_have_count(0)
+
+    # The preview: what publishing would change, and its impact on the saved result.
     editor_page.goto(live_server.url + "/admin/")
-    editor_page.get_by_role("link", name="Impact of catalogue changes on saved results").click()
+    editor_page.get_by_role("link", name=re.compile("Publish the catalogue")).click()
+    expect(editor_page.locator("#content-main")).to_contain_text("Commercial use: Yes → No")
     expect(editor_page.locator("#content-main")).to_contain_text("Compared 1 of the 1 results")
     expect(editor_page.locator("#content-main")).to_contain_text("1 would start with a different model.")
+    editor_page.get_by_label("Note for readers (optional)").fill("Licence terms re-read.")
+    editor_page.get_by_role("button", name="Publish a new version").click()
+    expect(editor_page.get_by_role("heading", name="What changed in the catalogue")).to_be_visible()
 
     # The public sees the change on /changes/ and on the older permalink.
     page.goto(live_server.url + "/changes/")
@@ -65,6 +73,8 @@ def test_an_editor_changes_a_licence_sees_its_impact_and_reverts_it(
     expect(editor_page.locator(".messagelist")).to_contain_text("was changed successfully")
     licence.refresh_from_db()
     assert licence.commercial_use == "yes"
+    editor_page.goto(live_server.url + "/admin/publish/")
+    editor_page.get_by_role("button", name="Publish a new version").click()
     page.goto(live_server.url + "/changes/")
     expect(page.locator(".change-list li").first).to_contain_text("Commercial use: No → Yes")
 

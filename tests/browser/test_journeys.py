@@ -240,6 +240,9 @@ def test_editor_makes_a_model_non_commercial_and_results_follow(
         expect(editor_page.locator("#select2-id_licence-container")).to_contain_text("NonCommercial")
         editor_page.get_by_role("button", name="Save", exact=True).click()
         expect(editor_page.locator(".messagelist")).to_contain_text("was changed successfully")
+        editor_page.goto(live_server.url + "/admin/publish/")
+        editor_page.get_by_role("button", name="Publish a new version").click()
+        expect(editor_page.get_by_text(re.compile("Published catalogue version"))).to_be_visible()
     finally:
         admin.close()
     ai_model = models.AIModel.objects.select_related("licence").get(name=top)

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from advisor import catalogue, history, models, reference, scoring, services, vocab
+from advisor import history, models, reference, scoring, services, versions, vocab
 
 TOOLS = Path(settings.BASE_DIR) / "tools"
 
@@ -30,8 +30,13 @@ class Command(BaseCommand):
                 f"or else tools/{reference.EDITORIAL_FILE} (the repository's own ratings)"
             ),
         )
+        parser.add_argument(
+            "--publish",
+            action="store_true",
+            help="Publish the imported catalogue as a new version (by default only a first import is published).",
+        )
 
-    def handle(self, *args, folder, editorial, **options):
+    def handle(self, *args, folder, editorial, publish, **options):
         if editorial is None:
             editorial = folder / reference.EDITORIAL_FILE
             if not editorial.is_file():
@@ -56,7 +61,10 @@ class Command(BaseCommand):
             raise CommandError(
                 "\n".join([f"{len(problems)} problem(s) found; nothing was imported.", *(f"  {p}" for p in problems)])
             )
-        catalogue.catalogue_refresh()
+        try:
+            published = versions.publish(note="") if publish or first_load else None
+        except versions.NothingToPublish:
+            published = None
         self.stdout.write(
             self.style.SUCCESS(
                 f"Imported {counts['licences']} licences and {counts['models']} models from {folder} "
@@ -64,6 +72,10 @@ class Command(BaseCommand):
                 + (" Created the criteria from tools/criteria.yaml." if counts["criteria"] else "")
             )
         )
+        if published:
+            self.stdout.write(f"Published as catalogue version {published.pk}.")
+        else:
+            self.stdout.write("Not published yet: review the changes and publish them (admin, or publish_catalogue).")
 
 
 def _load(path):

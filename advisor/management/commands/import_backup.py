@@ -10,7 +10,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from advisor import catalogue, models
+from advisor import models, versions
 from advisor.history import baseline_all
 from advisor.management.backup import (
     FORMATS,
@@ -51,10 +51,12 @@ class Command(BaseCommand):
         if executor.migration_plan(executor.loader.graph.leaf_nodes()):
             raise CommandError("The database is not fully migrated. Run `manage.py migrate` first, then import.")
 
+        # A new database holds the empty catalogue ``migrate`` published: that is empty enough.
+        empty = versions.empty_versions()
         occupied = [
             f"{model._base_manager.count()} {model._meta.verbose_name_plural}"
             for model in backed_up_models()
-            if model._base_manager.exists()
+            if model._base_manager.exclude(**({"pk__in": empty} if model is models.CatalogueVersion else {})).exists()
         ]
         if occupied:
             raise CommandError(
@@ -66,6 +68,7 @@ class Command(BaseCommand):
         allowed = {model._meta.label for model in backed_up_models()}
         try:
             with transaction.atomic(), open_backup(path, "r") as stream:
+                models.CatalogueVersion.objects.filter(pk__in=empty).delete()
                 restored = set()
                 for row in serializers.deserialize("python", backup_rows(stream, serializer_format(path))):
                     label = row.object._meta.label
@@ -82,7 +85,8 @@ class Command(BaseCommand):
                 _sequences_reset(restored)
                 # A backup holds no history: the restored state is each entry's baseline.
                 baseline_all(lambda name: apps.get_model("advisor", name), when=timezone.now())
-                catalogue.catalogue_refresh()
+                # A backup written before publishing existed holds no published version: publish what it held.
+                versions.publish_first()
         except (DeserializationError, FieldDoesNotExist, ValueError, OSError, EOFError) as error:
             raise CommandError(
                 f"{path} is not a backup this version can read ({error}). Nothing was imported."

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from advisor import catalogue, models
+from advisor import models, versions
 from advisor.history import baseline_all
 
 
@@ -27,8 +27,8 @@ class Command(BaseCommand):
             fixtures = sorted(Path(settings.FIXTURE_DIRS[0]).glob("*.json"))
             call_command("loaddata", *[f.name for f in fixtures], verbosity=0)
             baseline_all(lambda name: apps.get_model("advisor", name), when=timezone.now())
-            self.stdout.write(f"Loaded the demo catalogue: {models.AIModel.objects.count()} models.")
-        catalogue.catalogue_refresh()
+            versions.publish(note="")
+            self.stdout.write(f"Loaded and published the demo catalogue: {models.AIModel.objects.count()} models.")
 
         group = Group.objects.get(name="Editors")
         User = get_user_model()
