@@ -12,7 +12,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 from django.utils import timezone
 
-from advisor import catalogue, models
+from advisor import catalogue, models, reference
 from tests.conftest import catalogue_create
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,9 +54,9 @@ def import_reference(folder=REFERENCE, **options):
 
 def reference_copy(tmp_path, change=None):
     """The reference and the repository's editorial file in ``tmp_path``, after ``change(...)`` edits them."""
-    licences = yaml.safe_load((REFERENCE / "licenses.yaml").read_text())
-    ai_models = yaml.safe_load((REFERENCE / "models.yaml").read_text())
-    editorial = yaml.safe_load(EDITORIAL.read_text())
+    licences = reference.parse((REFERENCE / "licenses.yaml").read_text())
+    ai_models = reference.parse((REFERENCE / "models.yaml").read_text())
+    editorial = reference.parse(EDITORIAL.read_text())
     if change:
         change(licences["licenses"], ai_models["models"], editorial)
     for name, document in [("licenses.yaml", licences), ("models.yaml", ai_models)]:

@@ -77,7 +77,7 @@ def _load(path):
     if not path.is_file():
         raise CommandError(f"There is no {path.name} at {path}. Nothing was imported.")
     try:
-        return yaml.safe_load(path.read_text())
+        return reference.parse(path.read_text())
     except yaml.YAMLError as error:
         raise CommandError(f"{path} is not valid YAML: {error}. Nothing was imported.") from error
 
