@@ -10,8 +10,10 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
+from django.utils import timezone
 
-from advisor import catalogue, models, versions
+from advisor import catalogue, models, reference, versions
+from tests.conftest import catalogue_create
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = Path("/work/shared/reference")  # missing: these tests fail, never skip
@@ -52,9 +54,9 @@ def import_reference(folder=REFERENCE, **options):
 
 def reference_copy(tmp_path, change=None):
     """The reference and the repository's editorial file in ``tmp_path``, after ``change(...)`` edits them."""
-    licences = yaml.safe_load((REFERENCE / "licenses.yaml").read_text())
-    ai_models = yaml.safe_load((REFERENCE / "models.yaml").read_text())
-    editorial = yaml.safe_load(EDITORIAL.read_text())
+    licences = reference.parse((REFERENCE / "licenses.yaml").read_text())
+    ai_models = reference.parse((REFERENCE / "models.yaml").read_text())
+    editorial = reference.parse(EDITORIAL.read_text())
     if change:
         change(licences["licenses"], ai_models["models"], editorial)
     for name, document in [("licenses.yaml", licences), ("models.yaml", ai_models)]:
@@ -65,6 +67,27 @@ def reference_copy(tmp_path, change=None):
 
 def counts():
     return [model.objects.count() for model in CATALOGUE_MODELS]
+
+
+def sources():
+    """Every recorded source as (entry id, url, title, as_of, confidence)."""
+    rows = models.Source.objects.select_related("ai_model", "licence")
+    return sorted(((row.ai_model or row.licence).slug, row.url, row.title, row.as_of, row.confidence) for row in rows)
+
+
+def source_entry(rows, slug, title):
+    """One of ``sources()`` as the editorial file writes it."""
+    (row,) = [row for row in rows if row[0] == slug and row[2] == title]
+    return {"url": row[1], "source": row[2], "as_of": row[3], "confidence": row[4]}
+
+
+def mark_verified(editor_client, entry, url, title):
+    """An editor's "Mark as verified" on one model or licence: it records a source dated today."""
+    changelist = reverse(f"admin:advisor_{entry._meta.model_name}_changelist")
+    data = {"action": "mark_verified", "_selected_action": [entry.pk], "apply": "1"}
+    fields = {"source_url": url, "title": title, "confidence": "high"}
+    response = editor_client.post(changelist, {**data, **fields}, follow=True)  # shows, and so uses, the message
+    assert "1 entry marked verified today." in response.text
 
 
 @pytest.mark.django_db
@@ -120,6 +143,8 @@ def several_errors(licences, ai_models, editorial):
     gpt_4o["lifecycle"]["status"] = "sunset"
     ai_models[3]["id"] = ai_models[4]["id"]
     editorial["capability"]["qwen3-30b-a3b"]["value"] = 11
+    misdated = {"url": "https://example.org/card", "source": "Model card", "as_of": "2026-13-01", "confidence": "high"}
+    editorial["more_sources"] = {"models": {"gpt-4o": [misdated], "no-such-model": []}}
 
 
 @pytest.mark.django_db
@@ -142,12 +167,14 @@ def test_an_import_with_several_errors_reports_each_with_entry_and_field_and_cha
         "models.yaml: gpt-4o: lifecycle.status: must be one of active, deprecated, retired, not 'sunset'",
         ": id: used by another entry of this file",
         "editorial_scores.yaml: qwen3-30b-a3b: capability: the score: value must be a whole number from 0 to 10",
+        "editorial_scores.yaml: gpt-4o: more_sources.models: item 1: as_of '2026-13-01' is not a real date",
+        "editorial_scores.yaml: no-such-model: more_sources.models: is not an id in models.yaml",
     ]
     missing = [line for line in expected if line not in message]
     assert not missing, message
     # The duplicate id also leaves llama-3.3-70b's rating pointing at no model, and the model it became unrated.
     assert "editorial_scores.yaml: llama-3.3-70b: capability: is not a model id in models.yaml" in message
-    assert message.startswith("11 problem(s) found; nothing was imported.")
+    assert message.startswith("13 problem(s) found; nothing was imported.")
     assert counts() == before
     assert catalogue.catalogue_snapshot() == snapshot
 
@@ -184,3 +211,93 @@ def test_importing_again_updates_entries_by_id(client, tmp_path):
     call_command("publish_catalogue", stdout=io.StringIO())
     changes = client.get(reverse("advisor:changes")).content.decode()
     assert "API price in (USD / M tokens):" in changes and "0.100" in changes
+
+
+@pytest.mark.django_db
+def test_every_source_of_every_entry_survives_export_then_import_into_an_empty_database(editor_client, tmp_path):
+    first = catalogue_create(2)[0]
+    licence = first.licence
+    models.Source.objects.create(licence=licence, url=licence.url, title="Licence text", as_of="2025-01-15")
+    mark_verified(editor_client, first, "https://example.org/card-v2", "Model card, second revision")
+    mark_verified(editor_client, licence, "https://example.org/faq", "Licence FAQ")
+    before = sources()
+    assert [row[0] for row in before].count(first.slug) == 2
+    reviewed = {ai_model.slug: ai_model.last_reviewed for ai_model in models.AIModel.objects.all()}
+
+    call_command("catalogue_export", str(tmp_path / "out"), stdout=io.StringIO())
+    catalogue_empty()
+    import_reference(tmp_path / "out")
+
+    assert sources() == before
+    page = editor_client.get(reverse("advisor:model-detail", args=[first.slug])).text
+    assert "Model card, second revision" in page and f"{first.name} model card" in page
+    # The facts were last checked when the latest source was read.
+    assert models.AIModel.objects.get(slug=first.slug).last_reviewed == reviewed[first.slug]
+    # The reference format states one source per entry; the others travel in the editorial file.
+    editorial = yaml.safe_load((tmp_path / "out" / "editorial_scores.yaml").read_text())
+    assert editorial["more_sources"] == {
+        "licences": {licence.slug: [source_entry(before, licence.slug, "Licence FAQ")]},
+        "models": {first.slug: [source_entry(before, first.slug, "Model card, second revision")]},
+    }
+
+
+@pytest.mark.django_db
+def test_a_re_import_of_the_reference_keeps_the_sources_editors_added_and_changes_nothing_else(editor_client):
+    import_reference()
+    mark_verified(editor_client, models.AIModel.objects.get(slug="gpt-4o"), "https://example.org/gpt-4o", "Pricing")
+    llama = models.Licence.objects.get(slug="llama-4-community")
+    mark_verified(editor_client, llama, "https://example.org/llama-4", "Licence, re-read")
+    before = sources(), counts(), catalogue.catalogue_snapshot(), public_pages(editor_client)
+    changes = editor_client.get(reverse("advisor:changes")).text
+    llama.refresh_from_db()
+    reviewed = [models.AIModel.objects.get(slug="gpt-4o").last_reviewed, llama.last_reviewed]
+    assert reviewed == [timezone.localdate()] * 2
+
+    output = io.StringIO()
+    call_command("catalogue_import", str(REFERENCE), stdout=output)
+
+    assert ("gpt-4o", "https://example.org/gpt-4o", "Pricing") in [row[:3] for row in sources()]
+    assert (sources(), counts(), catalogue.catalogue_snapshot(), public_pages(editor_client)) == before
+    assert editor_client.get(reverse("advisor:changes")).text == changes
+    llama.refresh_from_db()
+    assert [models.AIModel.objects.get(slug="gpt-4o").last_reviewed, llama.last_reviewed] == reviewed
+    assert "kept the recorded source" not in output.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_re_import_adds_a_newer_source_and_names_a_recorded_one_it_words_differently(tmp_path):
+    (ai_model,) = catalogue_create(1)
+    licence = ai_model.licence
+    models.Source.objects.create(licence=licence, url=licence.url, title="Licence text", as_of="2025-01-15")
+    folder = tmp_path / "out"
+    call_command("catalogue_export", str(folder), stdout=io.StringIO())
+    for name, key, change in [
+        ("models.yaml", "models", {"as_of": "2026-11-30", "source": "Model card, re-read"}),
+        ("licenses.yaml", "licenses", {"source": "Licence text (reworded)", "confidence": "low"}),
+    ]:
+        document = yaml.safe_load((folder / name).read_text())
+        document[key][0].update(change)
+        (folder / name).write_text(yaml.safe_dump(document, sort_keys=False))
+    before = sources()
+
+    output = io.StringIO()
+    call_command("catalogue_import", str(folder), stdout=output)
+
+    added = (ai_model.slug, "https://example.org/card", "Model card, re-read", "2026-11-30", "medium")
+    assert sources() == sorted([*before, added])
+    assert (
+        f"{licence.slug}: kept the recorded source {licence.url} as of 2025-01-15 ('Licence text', medium); "
+        "the file says 'Licence text (reworded)', low." in output.getvalue()
+    )
+
+
+@pytest.mark.django_db
+def test_the_export_refuses_a_licence_whose_url_no_source_has(tmp_path):
+    (ai_model,) = catalogue_create(1)
+    models.Source.objects.create(licence=ai_model.licence, url="https://example.org/faq", title="FAQ", as_of="2025-01")
+
+    with pytest.raises(CommandError) as raised:
+        call_command("catalogue_export", str(tmp_path / "out"), stdout=io.StringIO())
+
+    assert "no source of these licences has that URL: apache-2.0" in str(raised.value)
+    assert not (tmp_path / "out").exists()

@@ -18,7 +18,7 @@ class Command(BaseCommand):
         "Export every licence and model to a folder in the reference format (schema 2): licenses.yaml and "
         "models.yaml, plus editorial_scores.yaml with what the reference has no place for (capability "
         "scores, licence facts stated only in prose, providers' country and website, score overrides, "
-        "drafts). catalogue_import reads the folder back."
+        "drafts, an entry's sources beyond its first). catalogue_import reads the folder back."
     )
 
     def add_arguments(self, parser):
@@ -42,6 +42,14 @@ class Command(BaseCommand):
                 "Every entry of the reference format needs a source, and these have none: "
                 f"{', '.join(unsourced)}. Record one in the admin (Mark as verified), then export again."
             )
+        # A licence entry's url is both the licence text's address and its source's: some source must have it.
+        unmatched = [licence.slug for licence in licences if _sources(licence) is None]
+        if unmatched:
+            raise CommandError(
+                "A licence entry of the reference format names its source by the licence text URL, and no source "
+                f"of these licences has that URL: {', '.join(unmatched)}. Mark them as verified against their "
+                "licence text URL in the admin, then export again."
+            )
         generated = timezone.localdate().isoformat()
         documents = {
             reference.LICENCES_FILE: _document("licenses", [licence_entry(licence) for licence in licences], generated),
@@ -53,12 +61,6 @@ class Command(BaseCommand):
             text = yaml.safe_dump(documents[path.name], sort_keys=False, allow_unicode=True, width=1000)
             header = HEADER.format(schema=reference.SCHEMA_VERSION) if path.name != reference.EDITORIAL_FILE else ""
             path.write_text(header + text)
-        several = [entry.slug for entry in [*licences, *ai_models] if len(entry.sources.all()) > 1]
-        if several:
-            self.stderr.write(
-                "The reference format holds one source per entry; only the first recorded one was written for "
-                f"{', '.join(several)}."
-            )
         self.stdout.write(
             self.style.SUCCESS(f"Exported {len(licences)} licences and {len(ai_models)} models to {folder}.")
         )
@@ -68,9 +70,22 @@ def _document(key, entries, generated):
     return {"schema_version": reference.SCHEMA_VERSION, "generated": generated, key: entries}
 
 
-def _source(entry):
-    source = entry.sources.all()[0]
-    return {"source": source.title, "as_of": source.as_of, "confidence": source.confidence}, source.url
+def _sources(entry):
+    """``(own, more)``: the source an entry states itself, and the others, in the order they were recorded.
+
+    A model states its first source; a licence the first whose URL is the licence text's (the entry's one
+    ``url`` is both), or None when none is.
+    """
+    sources = list(entry.sources.all())
+    url = (entry.url if isinstance(entry, models.Licence) else "") or sources[0].url
+    own = next((source for source in sources if source.url == url), None)
+    if own is None:
+        return None
+    return own, [source for source in sources if source is not own]
+
+
+def _source_fields(source):
+    return {"url": source.url, "source": source.title, "as_of": source.as_of, "confidence": source.confidence}
 
 
 def _fine_tuning_end(entry):
@@ -82,7 +97,7 @@ def _fine_tuning_end(entry):
 
 def licence_entry(licence):
     """One licence as a ``licenses.yaml`` entry."""
-    source, source_url = _source(licence)
+    own, _ = _sources(licence)
     thresholds = licence.thresholds
     first_mau = next((t["value"] for t in thresholds or [] if t["kind"] == vocab.ThresholdKind.MAU), None)
     entry = {
@@ -105,12 +120,12 @@ def licence_entry(licence):
     }
     if licence.use_restrictions is not None:  # absent = not verified
         entry["use_restrictions"] = licence.use_restrictions
-    return {**entry, "url": licence.url or source_url, **source, **_fine_tuning_end(licence)}
+    return {**entry, **_source_fields(own), **_fine_tuning_end(licence)}
 
 
 def model_entry(ai_model):
     """One model as a ``models.yaml`` entry."""
-    source, source_url = _source(ai_model)
+    own, _ = _sources(ai_model)
     entry = {
         "id": ai_model.slug,
         "name": ai_model.name,
@@ -131,8 +146,7 @@ def model_entry(ai_model):
         "api_price_usd_per_mtok_output": _price(ai_model.price_output_per_mtok),
         "known_strengths": ai_model.strength_list,
         "languages": ai_model.languages,
-        "url": source_url,
-        **source,
+        **_source_fields(own),
     }
     if ai_model.notes:
         entry["notes"] = ai_model.notes
@@ -174,6 +188,12 @@ def editorial(licences, ai_models):
         changed = {key: value for key, value in facts.items() if value != reference.LICENCE_FACT_DEFAULTS[key]}
         if changed:
             licence_facts[licence.slug] = changed
+    more_sources = {}
+    for kind, entries in [("licences", licences), ("models", ai_models)]:
+        for entry in entries:
+            _, more = _sources(entry)
+            if more:
+                more_sources.setdefault(kind, {})[entry.slug] = [_source_fields(source) for source in more]
     providers = {
         ai_model.provider.name: {"country": ai_model.provider.country, "website": ai_model.provider.website}
         for ai_model in ai_models
@@ -185,6 +205,7 @@ def editorial(licences, ai_models):
         ("providers", providers),
         ("overrides", overrides),
         ("unpublished", unpublished),
+        ("more_sources", more_sources),
     ]:
         if section:
             document[name] = section

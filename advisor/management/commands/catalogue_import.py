@@ -17,7 +17,9 @@ class Command(BaseCommand):
         "Import licences and models from a folder in the reference format (schema 2): licenses.yaml, "
         "models.yaml and the editorial file (capability scores and what else the reference has no place for). "
         "Every problem is reported with its file, entry id and field; if there is any, nothing is changed. "
-        "Entries are matched by id: new ones are added, existing ones updated, none deleted."
+        "Entries are matched by id: new ones are added, existing ones updated, none deleted. An entry's sources "
+        "are matched by URL and as-of date: those the database lacks are added, and the ones editors recorded "
+        "are kept."
     )
 
     def add_arguments(self, parser):
@@ -65,6 +67,11 @@ class Command(BaseCommand):
             published = versions.publish(note="") if publish or first_load else None
         except versions.NothingToPublish:
             published = None
+        for owner, source, stated in counts["kept"]:
+            self.stdout.write(
+                f"{owner}: kept the recorded source {source.url} as of {source.as_of} "
+                f"({source.title!r}, {source.confidence}); the file says {stated['title']!r}, {stated['confidence']}."
+            )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Imported {counts['licences']} licences and {counts['models']} models from {folder} "
@@ -82,7 +89,7 @@ def _load(path):
     if not path.is_file():
         raise CommandError(f"There is no {path.name} at {path}. Nothing was imported.")
     try:
-        return yaml.safe_load(path.read_text())
+        return reference.parse(path.read_text())
     except yaml.YAMLError as error:
         raise CommandError(f"{path} is not valid YAML: {error}. Nothing was imported.") from error
 
@@ -117,7 +124,7 @@ def _criteria_create():
 
 
 def _write(found, problems):
-    counts = {"licences": 0, "models": 0, "created": 0, "criteria": 0}
+    counts = {"licences": 0, "models": 0, "created": 0, "criteria": 0, "kept": []}
     if not models.Criterion.objects.exists():
         counts["criteria"] = _criteria_create()
     criteria = {criterion.slug: criterion for criterion in models.Criterion.objects.all()}
@@ -135,11 +142,11 @@ def _write(found, problems):
         fields = entry["fields"]
         licence = models.Licence.objects.filter(slug=fields["slug"]).first() or models.Licence()
         counts["created"] += licence.pk is None
-        for name, value in fields.items():
+        for name, value in {**fields, "last_reviewed": _last_reviewed(licence, fields)}.items():
             setattr(licence, name, value)
         if _saved(licence, problems, reference.LICENCES_FILE, fields["slug"]):
             licences[fields["slug"]] = licence
-            _sources_replace(licence, "licence", entry["sources"], problems, reference.LICENCES_FILE)
+            _sources_add(licence, "licence", entry["sources"], problems, reference.LICENCES_FILE, counts["kept"])
             counts["licences"] += 1
 
     for entry in found.models:
@@ -148,7 +155,7 @@ def _write(found, problems):
             continue  # already reported
         ai_model = models.AIModel.objects.filter(slug=slug).first() or models.AIModel()
         counts["created"] += ai_model.pk is None
-        for name, value in fields.items():
+        for name, value in {**fields, "last_reviewed": _last_reviewed(ai_model, fields)}.items():
             setattr(ai_model, name, value)
         ai_model.provider, ai_model.licence = providers[entry["provider"]], licences[entry["licence"]]
         # Published needs a rated capability, which needs the row: a new (or unrated) model is saved
@@ -157,7 +164,7 @@ def _write(found, problems):
             ai_model.status = vocab.EditorialStatus.DRAFT
         if not _saved(ai_model, problems, reference.MODELS_FILE, slug):
             continue
-        _sources_replace(ai_model, "ai_model", entry["sources"], problems, reference.MODELS_FILE)
+        _sources_add(ai_model, "ai_model", entry["sources"], problems, reference.MODELS_FILE, counts["kept"])
         _scores_write(ai_model, criteria, found, problems)
         if fields["status"] != ai_model.status:
             ai_model.status = fields["status"]
@@ -166,11 +173,29 @@ def _write(found, problems):
     return counts
 
 
-def _sources_replace(owner, owner_field, sources, problems, file):
-    """The file states an entry's sources in full: those it no longer names are removed."""
-    models.Source.objects.filter(**{owner_field: owner}).delete()
-    for source in sources:
-        _saved(models.Source(**{owner_field: owner}, **source), problems, file, owner.slug)
+def _last_reviewed(entry, fields):
+    """The file's review date, unless the row was reviewed later (an editor marked it verified since)."""
+    stated = fields["last_reviewed"]
+    if entry.last_reviewed and (stated is None or entry.last_reviewed.isoformat() > stated):
+        return entry.last_reviewed
+    return stated
+
+
+def _sources_add(owner, owner_field, sources, problems, file, kept):
+    """Add the file's sources that the entry lacks, matched by URL and as-of date; never drop or edit one.
+
+    Editors record sources the file may not know about (Mark as verified), and those stay. A recorded source
+    whose title or confidence differs from the file's is kept as it is and listed in ``kept``.
+    """
+    recorded = {}
+    for source in models.Source.objects.filter(**{owner_field: owner}).order_by("pk"):
+        recorded.setdefault((source.url, source.as_of), []).append(source)
+    for stated in sources:
+        same = recorded.get((stated["url"], stated["as_of"]))
+        if not same:
+            _saved(models.Source(**{owner_field: owner}, **stated), problems, file, owner.slug)
+        elif all((source.title, source.confidence) != (stated["title"], stated["confidence"]) for source in same):
+            kept.append((owner.slug, same[0], stated))
 
 
 def _scores_write(ai_model, criteria, found, problems):
