@@ -14,13 +14,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.csp import CSP
 from django.utils.decorators import method_decorator
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.csp import csp_override
 from simple_history.admin import SimpleHistoryAdmin
 
-from advisor import brief, catalogue, models, scoring, services, vocab
+from advisor import brief, catalogue, changes, models, scoring, services, vocab
 from advisor.forms import AudiencePresetForm
 
 admin.site.site_header = _("Model Strategy Advisor · editors")
@@ -610,4 +610,42 @@ class RecommendationAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.CatalogueVersion)
+class CatalogueVersionAdmin(admin.ModelAdmin):
+    """Published versions are a record: listed and read, never added, changed or deleted here.
+
+    A new one is made by publishing (``/admin/publish/``).
+    """
+
+    list_display = ["__str__", "published_at", "published_by", "entries_changed", "note"]
+    fields = ["published_at", "published_by", "note", "fingerprint", "what_changed"]
+    readonly_fields = fields
+    date_hierarchy = "published_at"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(published_at__isnull=False).defer("snapshot", "records")
+
+    @admin.display(description=_("entries changed"))
+    def entries_changed(self, version):
+        return len(version.summary)
+
+    @admin.display(description=_("what changed"))
+    def what_changed(self, version):
+        found = changes.from_summary(version.summary, version=version.pk, date=version.published_at)
+        if not found:
+            return "—"
+        return format_html(
+            "<ul>{}</ul>", format_html_join("", "<li>{}: {}</li>", ((c.kind_label, c.title) for c in found))
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

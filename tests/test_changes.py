@@ -103,6 +103,22 @@ class PublishingTests(TestCase):
         versions.publish()
         self.assertContains(self.client.get(reverse("admin:index")), "0 edits since the latest version")
 
+    def test_editors_read_the_published_versions_in_the_admin_and_cannot_alter_them(self):
+        model = models.AIModel.objects.published().first()
+        model.parameters = "654B"
+        model.save()
+        version = versions.publish(user=self.editor, note="Parameters corrected.")
+        self.client.force_login(self.editor)
+        listing = self.client.get(reverse("admin:advisor_catalogueversion_changelist"))
+        self.assertContains(listing, "Parameters corrected.")
+        self.assertContains(listing, self.editor.username)
+        page = self.client.get(reverse("admin:advisor_catalogueversion_change", args=[version.pk]))
+        self.assertContains(page, f"{model.name}: Parameters:")
+        assert self.client.get(reverse("admin:advisor_catalogueversion_add")).status_code == 403
+        delete = self.client.post(reverse("admin:advisor_catalogueversion_delete", args=[version.pk]), {"post": "yes"})
+        assert delete.status_code == 403
+        assert models.CatalogueVersion.objects.filter(pk=version.pk).exists()
+
     def test_when_time_runs_out_the_impact_says_it_sampled(self):
         ticks = iter(range(100))
         found = services.catalogue_impact(budget_seconds=0.5, clock=lambda: next(ticks))
