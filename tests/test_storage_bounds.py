@@ -7,6 +7,7 @@ import types
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.db.models import TextField
 from django.db.models.functions import Cast, Length
 from django.urls import reverse
@@ -102,6 +103,7 @@ def test_a_client_at_the_limit_for_a_whole_day_stores_no_more_than_the_stated_bo
     publish()
     clock = types.SimpleNamespace(now=1_800_000_000.0)
     monkeypatch.setattr(ratelimit, "time", types.SimpleNamespace(time=lambda: clock.now))
+    before = database_bytes()
     statuses = []
     for _window in range(24):
         for _attempt in range(settings.ADVISOR_SUBMISSION_LIMIT + 1):
@@ -114,6 +116,20 @@ def test_a_client_at_the_limit_for_a_whole_day_stores_no_more_than_the_stated_bo
     assert len(sizes) == 48
     assert sum(sizes) <= bound
     assert max(sizes) <= RESULT_BYTES
+    # What the database itself grew by: rows, indexes and the limit's counters, in whole pages.
+    assert database_bytes() - before <= bound, (database_bytes() - before, bound)
+
+
+def database_bytes():
+    """The database's size on disk (SQLite: its pages; PostgreSQL: its files)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA page_count")
+            pages = cursor.fetchone()[0]
+            cursor.execute("PRAGMA page_size")
+            return pages * cursor.fetchone()[0]
+        cursor.execute("SELECT pg_database_size(current_database())")
+        return cursor.fetchone()[0]
 
 
 def age(code, days, *, opened_days_ago=None):
