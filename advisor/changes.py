@@ -17,8 +17,10 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from advisor import models
+from advisor import catalogue, models
 from advisor.versions import MODEL_CLASSES
+
+EMPTY = catalogue.fingerprint_of(catalogue.EMPTY_SNAPSHOT)
 
 # Text longer than this is said to be "reworded" rather than quoted before and after.
 QUOTED_UP_TO = 80
@@ -171,7 +173,8 @@ class Version:
 
 
 def _published(condition=None):
-    queryset = models.CatalogueVersion.objects.filter(published_at__isnull=False)
+    """Published versions, newest first; an empty catalogue (what ``migrate`` publishes first) is no news."""
+    queryset = models.CatalogueVersion.objects.filter(published_at__isnull=False).exclude(fingerprint=EMPTY, summary=[])
     if condition is not None:
         queryset = queryset.filter(condition)
     return queryset.order_by("-pk").values_list("pk", "published_at", "note", "summary")
@@ -195,7 +198,7 @@ def recent(limit=50, *, kinds=None, slugs=None, after_version=None, names=None):
     """
     condition = Q(pk__gt=after_version) if after_version is not None else None
     found = []
-    for number, date, _note, summary in _published(condition):
+    for number, date, _note, summary in _published(condition).iterator():
         entries = [
             entry
             for entry in summary

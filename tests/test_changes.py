@@ -145,6 +145,9 @@ class ChangesTests(TestCase):
         response = self.client.get(reverse("advisor:changes"))
         self.assertContains(response, "The catalogue as first published")
         self.assertNotContains(response, "Added to the catalogue.")
+        # The empty catalogue a new database starts with is no news: one version is listed.
+        assert models.CatalogueVersion.objects.filter(published_at__isnull=False).count() == 2
+        assert response.content.decode().count('<section class="mb-4" id="version-') == 1
 
     def test_changes_say_what_a_field_said_before_and_after(self):
         model = self.published_model(access="closed-api", lifecycle=vocab.Lifecycle.ACTIVE)
