@@ -223,10 +223,6 @@ class Catalogue:
     def from_records(cls, records, **kwargs):
         return cls((row.object for row in serializers.deserialize("python", records)), **kwargs)
 
-    @property
-    def is_working(self):
-        return self.number is None
-
 
 def _desc(text):
     """A sort key putting ``text`` (e.g. "2025-06") in descending order."""
@@ -279,14 +275,6 @@ def snapshot_of(number, fingerprint):
 
 
 EMPTY_SNAPSHOT = {"criteria": [], "models": [], "gpu_prices": []}
-
-
-def catalogue_load():
-    """``(number, fingerprint, snapshot)`` of the latest published version; an empty catalogue before the first."""
-    number, fingerprint, _published_at = latest()
-    if number is None:
-        return None, fingerprint_of(EMPTY_SNAPSHOT), EMPTY_SNAPSHOT
-    return number, fingerprint, snapshot_of(number, fingerprint)
 
 
 def published_catalogue(version=None):

@@ -251,9 +251,9 @@ class GpuPriceAdminTests(TestCase):
             },
         )
         assert saved.status_code == 302
-        assert catalogue.catalogue_load()[2]["gpu_prices"] == []  # saved, not yet published
+        assert catalogue.snapshot_of(*catalogue.latest()[:2])["gpu_prices"] == []  # saved, not yet published
         publish()
-        assert catalogue.catalogue_load()[2]["gpu_prices"][0]["hourly_usd"] == 2.0
+        assert catalogue.snapshot_of(*catalogue.latest()[:2])["gpu_prices"][0]["hourly_usd"] == 2.0
 
 
 class ExcludedTests(TestCase):
