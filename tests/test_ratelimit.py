@@ -4,7 +4,7 @@ import threading
 from unittest import mock
 
 import pytest
-from django.db import IntegrityError, connection, connections
+from django.db import IntegrityError, connections
 from django.test import RequestFactory, override_settings
 
 from advisor import ratelimit
@@ -121,7 +121,6 @@ def test_a_long_wait_is_said_in_minutes():
     assert "Wait 10 minutes, then try again." in response.content.decode()
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="threads need a server database")
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_submissions_are_each_counted_exactly_once():
     threads, per_thread = 12, 25
