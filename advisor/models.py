@@ -769,6 +769,16 @@ class CatalogueVersion(models.Model):
 
     class Meta:
         ordering = ["-pk"]
+        indexes = [
+            # Every page asks for the latest published version (catalogue.latest()). The snapshot and the
+            # records are megabytes stored before published_at in the row: without this covering index,
+            # SQLite read through them to test published_at (0.4 ms a request at 500 models, more under load).
+            models.Index(
+                fields=["id", "fingerprint", "published_at"],
+                condition=models.Q(published_at__isnull=False),
+                name="catalogueversion_latest",
+            ),
+        ]
         verbose_name = _("catalogue version")
         verbose_name_plural = _("catalogue versions")
         permissions = [("publish_catalogue", _("Can publish the catalogue"))]
