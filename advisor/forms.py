@@ -118,6 +118,7 @@ class QuestionnaireForm(forms.Form):
         helper = FormHelper()
         helper.form_tag = False
         helper.disable_csrf = True
+        helper.field_template = "advisor/question_field.html"
         helper.layout = Layout(*self._sections())
         return helper
 

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from advisor import catalogue, models, presenters, services, versions
 from advisor.engine import questions
@@ -42,7 +43,7 @@ class QuestionnaireTests(TestCase):
         assert response.status_code == 200
         for question in questions.QUESTIONS:
             self.assertContains(response, f'name="{question.key}"')
-            self.assertContains(response, str(question.help_text)[:40])
+            self.assertContains(response, escape(str(question.help_text))[:40])
         self.assertContains(response, "Step 1 of 4")
 
     def test_head_answers_like_get_and_saves_nothing(self):
@@ -123,6 +124,22 @@ class QuestionnaireFormTests(TestCase):
         self.assertContains(response, "Some answers need your attention", status_code=400)
         self.assertContains(response, 'href="#id_jurisdiction_0"', status_code=400)
         assert models.Recommendation.objects.count() == 0
+
+    def test_the_question_in_error_is_marked_for_screen_readers_and_the_others_are_not(self):
+        data = form_data()
+        del data["jurisdiction"]
+        page = self.client.post(reverse("advisor:questionnaire"), data).content.decode()
+        fieldset = re.search(r'<div id="div_id_jurisdiction".*?</fieldset>', page, re.S).group(0)
+        assert re.search(r'<fieldset aria-describedby="id_jurisdiction_helptext id_jurisdiction_error">', fieldset)
+        assert re.search(r'id="id_jurisdiction_error"[^>]*>\s*<p[^>]*><strong>Choose one answer\.</strong>', fieldset)
+        radios = re.findall(r'<input type="radio"[^>]*name="jurisdiction"[^>]*>', fieldset)
+        assert radios and all('aria-invalid="true"' in tag and "is-invalid" in tag for tag in radios)
+        assert all(" required" in tag for tag in radios)
+        other = re.search(r'<div id="div_id_sector".*?</fieldset>', page, re.S).group(0)
+        assert "aria-invalid" not in other and "is-invalid" not in other
+        # The answers given stay chosen.
+        chosen = data["sector"]
+        assert re.search(rf'<input type="radio"[^>]*name="sector" value="{chosen}"[^>]*checked', other)
 
     def test_an_empty_modalities_or_languages_answer_needs_one_choice(self):
         response = self.client.post(reverse("advisor:questionnaire"), form_data(modalities=[], languages=[]))
