@@ -10,7 +10,7 @@ import functools
 import re
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Div, Fieldset, Layout
+from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
 from django import forms
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -87,6 +87,10 @@ def question_fields():
     return {question.key: _field_for(question) for question in questions.QUESTIONS}
 
 
+# One question as radio buttons or checkboxes, crispy-bootstrap5's markup in a single template.
+QUESTION_TEMPLATE = "advisor/question_field.html"
+
+
 class QuestionnaireForm(forms.Form):
     """Every question of the questionnaire; ``to_answers()`` is the engine input.
 
@@ -118,7 +122,6 @@ class QuestionnaireForm(forms.Form):
         helper = FormHelper()
         helper.form_tag = False
         helper.disable_csrf = True
-        helper.field_template = "advisor/question_field.html"
         helper.layout = Layout(*self._sections())
         return helper
 
@@ -135,7 +138,7 @@ class QuestionnaireForm(forms.Form):
                             gettext("Step %(number)s of %(total)s") % {"number": number, "total": total},
                         )
                     ),
-                    *keys,
+                    *(Field(key, template=QUESTION_TEMPLATE) for key in keys),
                 ),
                 css_id=f"section-{section}",
                 css_class="questionnaire-section",
