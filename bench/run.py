@@ -67,7 +67,7 @@ TARGETS = {
     "static file (WhiteNoise) [list server]": ("list", None),
     "models list": ("list", 10),
     # The same pages rendered afresh (ADVISOR_PAGE_CACHE=0): what a first view costs, reported so the
-    # page cache cannot hide a slow render. The cold permalink's target comes from issue #10.
+    # page cache cannot hide a slow render.
     "minimal view (/healthz) [cold server]": ("cold", None),
     "result permalink, cold": ("cold", 6),
     "questionnaire GET, cold": ("cold", None),

@@ -270,7 +270,7 @@ def test_a_damaged_backup_is_refused_with_nothing_imported(tmp_path):
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", ["old.jsonl", "old.json"])
 def test_a_backup_written_before_created_at_restores_each_creation_time(filled, tmp_path, name):
-    """Backups written before issue #10 name a recommendation's creation time ``created``."""
+    """Older backups name a recommendation's creation time ``created`` (now ``created_at``)."""
     created = dict(models.Recommendation.objects.values_list("code", "created_at"))
     pages_before = permalink_pages()
     backup = tmp_path / name
