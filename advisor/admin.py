@@ -626,7 +626,7 @@ class CatalogueVersionAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(published_at__isnull=False).defer("snapshot", "records")
+        return super().get_queryset(request).filter(published_at__isnull=False)
 
     @admin.display(description=_("entries changed"))
     def entries_changed(self, version):

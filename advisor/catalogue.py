@@ -269,7 +269,7 @@ def snapshot_of(number, fingerprint):
     key = f"catalogue:snapshot:{fingerprint}"  # a fingerprint names its content: never stale
     snapshot = cache.get(key)
     if snapshot is None:
-        snapshot = models.CatalogueVersion.objects.values_list("snapshot", flat=True).get(pk=number)
+        snapshot = models.CatalogueVersionContent.objects.values_list("snapshot", flat=True).get(pk=number)
         cache.set(key, snapshot, timeout=None)
     return snapshot
 
@@ -287,5 +287,5 @@ def published_catalogue(version=None):
 
 @functools.lru_cache(maxsize=2)  # keyed by the version's key: a number alone may come back after a restore
 def _catalogue_of(number, key, published_at):
-    records = models.CatalogueVersion.objects.values_list("records", flat=True).get(pk=number)
+    records = models.CatalogueVersionContent.objects.values_list("records", flat=True).get(pk=number)
     return Catalogue.from_records(records or [], number=number, published_at=published_at)

@@ -747,10 +747,11 @@ class CatalogueVersion(models.Model):
     """One published state of the catalogue, kept for good; the primary key is the version number.
 
     Editors change the working catalogue (the tables); publishing copies it into a new version,
-    which is what the public pages and the engine read until the next one. A version holds the
-    engine's plain-data ``snapshot`` (its SHA-256 is the ``fingerprint``), the public rows as
-    ``records`` (Django's serialisation: the pages render from them), who published it, when,
-    and a ``summary`` of what changed since the version before (``advisor.versions``).
+    which is what the public pages and the engine read until the next one. A version says who
+    published it, when, the SHA-256 of the engine's snapshot (``fingerprint``) and a ``summary``
+    of what changed since the version before (``advisor.versions``); its ``content`` (the
+    snapshot and the public rows, megabytes at a large catalogue) is a row of its own, so that
+    listing versions never reads it.
 
     A result names the version it was computed on instead of copying the catalogue, so it
     stays small whatever the catalogue's size. Versions kept for results saved before
@@ -758,8 +759,6 @@ class CatalogueVersion(models.Model):
     """
 
     fingerprint = models.CharField(_("fingerprint"), max_length=64, db_index=True)
-    snapshot = models.JSONField(_("snapshot"))
-    records = models.JSONField(_("records"), null=True, blank=True)
     summary = models.JSONField(_("summary"), default=list, blank=True)
     note = models.TextField(_("note"), blank=True, max_length=2000)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
@@ -770,9 +769,7 @@ class CatalogueVersion(models.Model):
     class Meta:
         ordering = ["-pk"]
         indexes = [
-            # Every page asks for the latest published version (catalogue.latest()). The snapshot and the
-            # records are megabytes stored before published_at in the row: without this covering index,
-            # SQLite read through them to test published_at (0.4 ms a request at 500 models, more under load).
+            # Every page asks for the latest published version (catalogue.latest()): the index answers alone.
             models.Index(
                 fields=["id", "fingerprint", "published_at"],
                 condition=models.Q(published_at__isnull=False),
@@ -785,6 +782,24 @@ class CatalogueVersion(models.Model):
 
     def __str__(self):
         return gettext("Catalogue version %(number)s") % {"number": self.pk}
+
+
+class CatalogueVersionContent(models.Model):
+    """What a published version holds: the engine's plain-data ``snapshot`` and the public rows as
+    ``records`` (Django's serialisation; the pages render from them)."""
+
+    version = models.OneToOneField(
+        CatalogueVersion, on_delete=models.CASCADE, primary_key=True, related_name="content", verbose_name=_("version")
+    )
+    snapshot = models.JSONField(_("snapshot"))
+    records = models.JSONField(_("records"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("catalogue version content")
+        verbose_name_plural = _("catalogue version contents")
+
+    def __str__(self):
+        return str(self.version)
 
 
 class Recommendation(models.Model):

@@ -160,13 +160,20 @@ def latest_published():
     return models.CatalogueVersion.objects.filter(published_at__isnull=False).order_by("-pk").first()
 
 
+def records_of(version):
+    """The public rows ``version`` holds, or None (a version kept from before publishing existed)."""
+    if version is None:
+        return None
+    return models.CatalogueVersionContent.objects.filter(pk=version.pk).values_list("records", flat=True).first()
+
+
 def preview():
     """What publishing now would change: ``(latest published version or None, summary entries)``."""
     previous = latest_published()
-    records = catalogue.catalogue_records()
-    if previous is None or previous.records is None:
+    previous_records = records_of(previous)
+    if previous_records is None:
         return previous, []
-    return previous, diff(previous.records, records)
+    return previous, diff(previous_records, catalogue.catalogue_records())
 
 
 def publish(*, user=None, note=""):
@@ -187,21 +194,22 @@ def publish(*, user=None, note=""):
         records = catalogue.catalogue_records()
         fingerprint = catalogue.fingerprint_of(snapshot)
         summary = []
-        if previous is not None and previous.records is not None:
-            summary = diff(previous.records, records)
+        previous_records = records_of(previous)
+        if previous_records is not None:
+            summary = diff(previous_records, records)
             if not summary and previous.fingerprint == fingerprint:
                 raise NothingToPublish  # the same entries and facts (row ids may differ after a reload)
-            if not _has_entries(previous.records):
+            if not _has_entries(previous_records):
                 summary = []  # the first content of an empty catalogue is where its record starts, not a change
-        return models.CatalogueVersion.objects.create(
+        version = models.CatalogueVersion.objects.create(
             fingerprint=fingerprint,
-            snapshot=snapshot,
-            records=records,
             summary=summary,
             note=note,
             published_at=timezone.now(),
             published_by=user.get_username() if user is not None else "",
         )
+        models.CatalogueVersionContent.objects.create(version=version, snapshot=snapshot, records=records)
+        return version
 
 
 def _has_entries(records):
@@ -222,8 +230,8 @@ def publish_first():
 
 def empty_versions():
     """Versions of an empty catalogue that no result refers to (what ``migrate`` publishes on a new database)."""
-    unused = models.CatalogueVersion.objects.filter(recommendations__isnull=True).only("records")
-    return [version.pk for version in unused if not _has_entries(version.records or [])]
+    unused = models.CatalogueVersionContent.objects.filter(version__recommendations__isnull=True)
+    return [pk for pk, records in unused.values_list("pk", "records") if not _has_entries(records or [])]
 
 
 def unpublished_edits():

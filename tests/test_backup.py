@@ -306,3 +306,25 @@ def test_a_row_that_is_not_a_model_instance_is_refused_with_nothing_imported(tmp
     with pytest.raises(CommandError, match="not a backup this version can read"):
         call_command("import_backup", str(crafted(tmp_path, PROVIDER_ROW, row)))
     assert not models.Provider.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_backup_written_when_versions_held_their_content_restores_it(filled, tmp_path):
+    """Older backups keep a version's snapshot and records in the version's row (now a table of their own)."""
+    before, pages_before = content(), permalink_pages()
+    backup = tmp_path / "old.jsonl"
+    call_command("export_backup", str(backup), stdout=open(os.devnull, "w"))  # noqa: SIM115
+    rows = rows_of(backup)
+    held = {row["pk"]: row["fields"] for row in rows if row["model"] == "advisor.catalogueversioncontent"}
+    old = [row for row in rows if row["model"] != "advisor.catalogueversioncontent"]
+    for row in old:
+        if row["model"] == "advisor.catalogueversion":
+            row["fields"].update(held.pop(row["pk"]))
+    assert not held
+    backup.write_text("".join(json.dumps(row) + "\n" for row in old))
+
+    wipe()
+    call_command("import_backup", str(backup), stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+    assert content() == before
+    assert permalink_pages() == pages_before

@@ -152,3 +152,34 @@ def test_renaming_created_to_created_at_keeps_every_creation_time(executor):
 
     Recommendation = executor.loader.project_state([RENAMED]).apps.get_model("advisor", "Recommendation")
     assert Recommendation.objects.get(code=code).created_at == when
+
+
+CONTENT_APART = [("advisor", "0016_catalogue_version_content")]
+
+
+def test_a_versions_content_moves_to_its_own_table_and_back(executor):
+    before = [("advisor", "0015_catalogueversion_latest_index")]
+    executor.migrate(before)
+    CatalogueVersion = executor.loader.project_state(before).apps.get_model("advisor", "CatalogueVersion")
+    snapshot = {"criteria": [], "models": [{"slug": "m"}], "gpu_prices": []}
+    records = [{"model": "advisor.aimodel", "pk": 1, "fields": {"slug": "m"}}]
+    kept = CatalogueVersion.objects.create(fingerprint="a" * 64, snapshot=snapshot)  # from before publishing
+    published = CatalogueVersion.objects.create(
+        fingerprint="b" * 64, snapshot=snapshot, records=records, published_at=datetime.datetime.now(datetime.UTC)
+    )
+
+    executor.loader.build_graph()
+    executor.migrate(CONTENT_APART)
+    Content = executor.loader.project_state(CONTENT_APART).apps.get_model("advisor", "CatalogueVersionContent")
+    assert Content.objects.get(pk=kept.pk).snapshot == snapshot
+    assert Content.objects.get(pk=kept.pk).records is None
+    assert (Content.objects.get(pk=published.pk).snapshot, Content.objects.get(pk=published.pk).records) == (
+        snapshot,
+        records,
+    )
+
+    executor.loader.build_graph()
+    executor.migrate(before)
+    CatalogueVersion = executor.loader.project_state(before).apps.get_model("advisor", "CatalogueVersion")
+    assert CatalogueVersion.objects.get(pk=published.pk).records == records
+    assert CatalogueVersion.objects.get(pk=kept.pk).snapshot == snapshot

@@ -25,6 +25,8 @@ FORMATS = tuple(OPENERS)
 # Fields renamed since backups were first written, per serialised model: a backup written before a
 # rename is read under today's names, so it restores like a new one.
 RENAMED_FIELDS = {"advisor.recommendation": {"created": "created_at"}}
+# Fields that moved to a table of their own: (model, fields) -> the model that holds them now (same pk).
+MOVED_FIELDS = {"advisor.catalogueversion": (("snapshot", "records"), "advisor.catalogueversioncontent")}
 
 
 def backed_up_models():
@@ -73,7 +75,7 @@ class ExactJSONEncoder(DjangoJSONEncoder):
 
 
 def backup_rows(stream, fmt):
-    """Each row of a backup, for Django's ``"python"`` deserialiser, with renamed fields under today's names.
+    """Each row of a backup, for Django's ``"python"`` deserialiser, with renamed or moved fields where they are today.
 
     JSON Lines is read a line at a time; a JSON array is read whole, as Django reads it.
     """
@@ -81,6 +83,11 @@ def backup_rows(stream, fmt):
     for row in rows:
         if not (isinstance(row, dict) and isinstance(row.get("model"), str) and isinstance(row.get("fields"), dict)):
             raise DeserializationError(f"a row is not a serialised model instance: {str(row)[:80]}")
-        renamed = RENAMED_FIELDS.get(row["model"].lower(), {})
+        label = row["model"].lower()
+        renamed = RENAMED_FIELDS.get(label, {})
         row["fields"] = {renamed.get(name, name): value for name, value in row["fields"].items()}
+        moved_names, moved_to = MOVED_FIELDS.get(label, ((), None))
+        moved = {name: row["fields"].pop(name) for name in moved_names if name in row["fields"]}
         yield row
+        if moved:
+            yield {"model": moved_to, "pk": row.get("pk"), "fields": moved}

@@ -51,7 +51,7 @@ def catalogue_publish(request):
         "form": form,
         "latest": latest,
         "pending": changes.from_summary(summary),
-        "first": latest is None or latest.records is None,
+        "first": versions.records_of(latest) is None,
         "impact": services.catalogue_impact(days=IMPACT_DAYS, limit=IMPACT_LIMIT, budget_seconds=IMPACT_SECONDS),
         "limit": IMPACT_LIMIT,
     }

@@ -31,6 +31,10 @@ def _sequences_reset(restored):
                 cursor.execute(sql)
 
 
+# The tables of the empty catalogue ``migrate`` publishes on a new database (its versions' pks).
+VERSION_TABLES = (models.CatalogueVersion, models.CatalogueVersionContent)
+
+
 class Command(BaseCommand):
     help = (
         "Restore a file written by export_backup into an empty, migrated database "
@@ -56,7 +60,7 @@ class Command(BaseCommand):
         occupied = [
             f"{model._base_manager.count()} {model._meta.verbose_name_plural}"
             for model in backed_up_models()
-            if model._base_manager.exclude(**({"pk__in": empty} if model is models.CatalogueVersion else {})).exists()
+            if model._base_manager.exclude(**({"pk__in": empty} if model in VERSION_TABLES else {})).exists()
         ]
         if occupied:
             raise CommandError(
