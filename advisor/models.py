@@ -768,14 +768,6 @@ class CatalogueVersion(models.Model):
 
     class Meta:
         ordering = ["-pk"]
-        indexes = [
-            # Every page asks for the latest published version (catalogue.latest()): the index answers alone.
-            models.Index(
-                fields=["id", "fingerprint", "published_at"],
-                condition=models.Q(published_at__isnull=False),
-                name="catalogueversion_latest",
-            ),
-        ]
         verbose_name = _("catalogue version")
         verbose_name_plural = _("catalogue versions")
         permissions = [("publish_catalogue", _("Can publish the catalogue"))]

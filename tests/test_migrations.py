@@ -154,11 +154,11 @@ def test_renaming_created_to_created_at_keeps_every_creation_time(executor):
     assert Recommendation.objects.get(code=code).created_at == when
 
 
-CONTENT_APART = [("advisor", "0016_catalogue_version_content")]
+CONTENT_APART = [("advisor", "0015_catalogue_version_content")]
 
 
 def test_a_versions_content_moves_to_its_own_table_and_back(executor):
-    before = [("advisor", "0015_catalogueversion_latest_index")]
+    before = [("advisor", "0014_catalogue_publishing")]
     executor.migrate(before)
     CatalogueVersion = executor.loader.project_state(before).apps.get_model("advisor", "CatalogueVersion")
     snapshot = {"criteria": [], "models": [{"slug": "m"}], "gpu_prices": []}

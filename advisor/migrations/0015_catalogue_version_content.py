@@ -30,7 +30,7 @@ def content_back(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("advisor", "0015_catalogueversion_latest_index"),
+        ("advisor", "0014_catalogue_publishing"),
     ]
 
     operations = [
