@@ -1,4 +1,4 @@
-"""Rendered HTML kept in the per-process default cache.
+"""Rendered HTML kept in the default cache (per process, or shared when CACHE_URL or REDIS_URL is set).
 
 A cache key names everything the HTML depends on (the published catalogue
 version, the language, the query), so an entry is never stale: publishing a
