@@ -7,6 +7,8 @@ by entry. A summary is plain data (field names and values, never sentences), so 
 in each reader's language when shown (``advisor.changes``).
 """
 
+from typing import NamedTuple
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -167,13 +169,20 @@ def records_of(version):
     return models.CatalogueVersionContent.objects.filter(pk=version.pk).values_list("records", flat=True).first()
 
 
-def preview():
-    """What publishing now would change: ``(latest published version or None, summary entries)``."""
+class Preview(NamedTuple):
+    """What publishing now would change."""
+
+    latest: models.CatalogueVersion | None  # the latest published version
+    summary: list  # its diff with the working catalogue, as summary entries
+    first: bool  # publishing now starts the public record (as publish() records it: no summary)
+
+
+def preview() -> Preview:
     previous = latest_published()
     previous_records = records_of(previous)
-    if previous_records is None:
-        return previous, []
-    return previous, diff(previous_records, catalogue.catalogue_records())
+    if previous_records is None or not _has_entries(previous_records):
+        return Preview(previous, [], first=True)
+    return Preview(previous, diff(previous_records, catalogue.catalogue_records()), first=False)
 
 
 def publish(*, user=None, note=""):

@@ -12,6 +12,25 @@ from advisor import models, services, versions, vocab
 from tests.conftest import complete_answers, editors_group
 
 
+class FirstPublishTests(TestCase):
+    """The publish page before anything is public, and once the catalogue is the latest version."""
+
+    fixtures = ["catalogue.json", "presets.json"]
+
+    def test_the_page_says_the_first_publish_makes_the_catalogue_public_and_then_that_nothing_waits(self):
+        editor = get_user_model().objects.create_user("first-publisher", password="x", is_staff=True)
+        editor.groups.add(editors_group())
+        self.client.force_login(editor)
+        first = self.client.get(reverse("catalogue-publish"))
+        self.assertContains(first, "No model or licence has been published yet")
+        self.assertNotContains(first, "Nothing to publish")
+        self.client.post(reverse("catalogue-publish"), {"note": "First public catalogue."})
+        assert models.CatalogueVersion.objects.filter(note="First public catalogue.").exists()
+        after = self.client.get(reverse("catalogue-publish"))
+        self.assertContains(after, "Nothing to publish: the working catalogue is the latest version.")
+        self.assertNotContains(after, "No model or licence has been published yet")
+
+
 class PublishingTests(TestCase):
     """An editor changes the working catalogue, previews what publishing would change, and publishes."""
 

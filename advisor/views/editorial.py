@@ -44,14 +44,14 @@ def catalogue_publish(request):
             request, _("Published catalogue version %(number)s: readers see it now.") % {"number": version.pk}
         )
         return redirect(reverse("advisor:changes") + f"#version-{version.pk}")
-    latest, summary = versions.preview()
+    preview = versions.preview()
     context = {
         **admin.site.each_context(request),
         "title": _("Publish the catalogue"),
         "form": form,
-        "latest": latest,
-        "pending": changes.from_summary(summary),
-        "first": versions.records_of(latest) is None,
+        "latest": preview.latest,
+        "pending": changes.from_summary(preview.summary),
+        "first": preview.first,
         "impact": services.catalogue_impact(days=IMPACT_DAYS, limit=IMPACT_LIMIT, budget_seconds=IMPACT_SECONDS),
         "limit": IMPACT_LIMIT,
     }
