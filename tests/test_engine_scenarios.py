@@ -26,6 +26,10 @@ from advisor.catalogue import catalogue_snapshot
 from advisor.models import AIModel, AudiencePreset
 from tests.conftest import complete_answers
 
+# The seed fixture reads the database: pytest-django sets up a test database only for a run that
+# selects a test marked for it, so a run of one scenario needs the mark too.
+pytestmark = pytest.mark.django_db
+
 TODAY = datetime.date(2026, 12, 2)
 
 # -- Reference facts (models.yaml / licenses.yaml, schema 2, generated 2026-12-02) ------------
@@ -412,6 +416,24 @@ SCENARIOS = [
         excluded={"olmo-2-32b": "no-on-device", "pythia-12b": "context", "gemma-4-e4b": "inspect"},
     ),
     Scenario(
+        id="lab-auditing-weights-code-data-32k",
+        team="A research lab on its own 8-GPU node that must audit weights, code and training data, on 32K inputs.",
+        answers={
+            "use_case": "research",
+            "deployment": "on-premises",
+            "hardware": "node-8x80",
+            "context": "32k",
+            "transparency": "weights-code-data",
+            "customisation": "fine-tune-required",
+            "mlops": "strong",
+            "commercial": "no",
+        },
+        # The fully open models read at most 16K tokens (OLMo 2: 4,096; Pythia: 2,048; StarCoder2:
+        # 16,384), and the long-context open ones publish no training data.
+        verdict=kinds("none"),
+        excluded={"olmo-2-32b": "context", "pythia-12b": "context", "starcoder2-15b": "context"},
+    ),
+    Scenario(
         id="maas-over-240m-hosting",
         team="An inference provider with over USD 240M revenue that would host open models for others on its cluster.",
         answers={
@@ -794,7 +816,6 @@ def params(scenarios, *, xfail=True):
 # -- Tests ------------------------------------------------------------------------------------
 
 
-@pytest.mark.django_db
 def test_seed_rows_do_not_leak(seed):
     prepared, presets, facts = seed
     assert prepared.size == len(facts) == 65
@@ -853,6 +874,9 @@ def test_scenario(scenario, seed, results):
             again = rerun(prepared, answers, admit["changes"])
             assert again["counts"]["eligible"] == admit["count"] > 0, admit["message"]
             assert set(admit["models"]) <= eligible_slugs(again)
+            count = admit["count"]
+            said = "one model would fit" if count == 1 else f"{count} models would fit"
+            assert said in render(admit["message"]), render(admit["message"])
         return
     assert picks, "a verdict with eligible models names a pick"
     assert all(p["slug"] in detailed for p in picks)

@@ -40,6 +40,7 @@ ADMIT_ONE = _('Answer "%(answer)s" to "%(question)s"')
 ADMIT_ADD = _('Add "%(answer)s" to "%(question)s"')
 ADMIT_REMOVE = _('Remove "%(answer)s" from "%(question)s"')
 ADMIT_MESSAGE = _("%(changes)s: %(count)s models would fit, such as %(names)s.")
+ADMIT_MESSAGE_ONE = _("%(changes)s: one model would fit, %(names)s.")
 VERDICT_WORDS = {"open": "open", "closed": "closed", "hybrid": "hybrid"}
 
 
@@ -355,7 +356,7 @@ def recommend(answers: dict, catalogue: PreparedCatalogue, *, what_if: bool = Tr
                 "count": len(admitted),
                 "models": [models[i].slug for i in admitted[:3]],
                 "message": msg(
-                    ADMIT_MESSAGE,
+                    ADMIT_MESSAGE_ONE if len(admitted) == 1 else ADMIT_MESSAGE,
                     changes="; ".join(_english(_change_words(c)) for c in changes),
                     count=len(admitted),
                     names=", ".join(models[i].name for i in admitted[:3]),
