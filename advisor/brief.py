@@ -123,19 +123,16 @@ def next_steps(result, picks, *, compare_url):
     """
     general = []
     pilots = [pick["name"] for pick in picks[:2]]
-    for entry in result.get("ranking", []):
-        if len(pilots) == 2:
-            break
-        if entry["name"] not in pilots:
-            pilots.append(entry["name"])
     if len(pilots) == 2:
-        general.append(
-            {
-                "text": _("Pilot %(first)s and %(second)s on 50 to 100 of your own examples before you commit.")
-                % {"first": pilots[0], "second": pilots[1]},
-                "url": compare_url,
-            }
+        text = _("Pilot %(first)s and %(second)s on 50 to 100 of your own examples before you commit.")
+    else:  # one pick: pilot it against the next model in the ranking, named as such
+        text = _(
+            "Pilot %(first)s against %(second)s, the next model in your ranking, on 50 to 100 of your own "
+            "examples before you commit."
         )
+        pilots += [entry["name"] for entry in result.get("ranking", []) if entry["name"] not in pilots][:1]
+    if len(pilots) == 2:
+        general.append({"text": text % {"first": pilots[0], "second": pilots[1]}, "url": compare_url})
     groups = [{"title": None, "steps": general}] if general else []
     for pick in picks:
         licence = pick["licence"]

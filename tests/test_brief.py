@@ -5,6 +5,7 @@ import csv
 import io
 import re
 import time
+from html import unescape
 from html.parser import HTMLParser
 
 import segno
@@ -31,6 +32,11 @@ def meta_tags(html):
     parser = MetaTags()
     parser.feed(html)
     return parser.tags
+
+
+def html_text(html):
+    """The page's text as a reader sees it: tags dropped, entities decoded, whitespace collapsed."""
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 def png_size(data):
@@ -61,6 +67,22 @@ class BriefTests(TestCase):
         heading = re.search(r'<h1 id="verdict-heading"[^>]*>(.*?)</h1>', html, re.S).group(1)
         assert heading.startswith("Start with ") and picks[0]["name"] in heading
         assert html.count('class="card h-100 pick"') == len(picks) <= 3
+
+    def test_a_single_pick_is_piloted_against_the_next_model_in_the_ranking_which_is_named_as_such(self):
+        two = services.recommendation_result(self.recommendation)
+        assert len(two["picks"]) == 2
+        page = self.client.get(self.url).content.decode()
+        first, second = (pick["name"] for pick in two["picks"])
+        assert f"Pilot {first} and {second} on 50 to 100" in html_text(page)
+
+        # On-premises only: no closed model can run there, so there is one pick, and no other side.
+        alone = services.recommendation_create(answers=complete_answers(deployment="on-premises", hardware="node-8x80"))
+        result = services.recommendation_result(alone)
+        [pick] = result["picks"]
+        runner_up = next(entry["name"] for entry in result["ranking"] if entry["slug"] != pick["slug"])
+        page = self.client.get(alone.get_absolute_url()).content.decode()
+        assert f"Pilot {pick['name']} against {runner_up}, the next model in your ranking," in html_text(page)
+        assert "Compare with the next in your ranking" in page and "Compare the shortlist" not in page
 
     def test_the_link_unfurls_with_the_verdict_the_picks_and_a_card(self):
         tags = meta_tags(self.client.get(self.url).content.decode())
