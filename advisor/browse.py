@@ -283,7 +283,7 @@ def use_restriction_rows(licence):
                 "forbidden": forbidden,
                 "rule": _gettext("Forbidden")
                 if forbidden
-                else _gettext("Allowed only if %(condition)s") % {"condition": item.get("condition") or ""},
+                else _gettext("Allowed on a condition: %(condition)s") % {"condition": item.get("condition") or ""},
                 "clause": item.get("clause") or "",
                 "source": item.get("source") or "",
             }

@@ -506,7 +506,7 @@ def test_licence_page_shows_each_use_restriction_with_its_condition(client, mixe
     )
     publish()
     content = " ".join(client.get(reverse("advisor:licence-detail", args=["policy-licence"])).content.decode().split())
-    assert "Allowed only if a licensed professional reviews the output" in content
+    assert "Allowed on a condition: a licensed professional reviews the output" in content
     assert "Health advice is a high-risk use" in content
     assert "Usage Policy, section 4" in content
     assert '<span class="badge text-bg-danger">Forbidden</span>' in content

@@ -32,7 +32,7 @@ SELF_COST = _(
     "About %(amount)s a month: %(gpus)s x %(gpu)s at %(hourly)s an hour (as of %(as_of)s), always on; "
     "plus the ML-ops work your team carries."
 )
-NO_GPU_PRICE = _("No GPU price is recorded for a %(gb)s GB GPU, so there is no estimate for running it yourself.")
+NO_GPU_PRICE = _("No price is recorded for GPUs with %(gb)s GB, so there is no estimate for running it yourself.")
 SIZE_UNKNOWN = _("Its size is not published, so the GPUs it needs and their cost are unknown.")
 DEVICE_COST = _("Runs on your users' devices: no serving cost to you.")
 

@@ -203,7 +203,7 @@ def _route_values(facts, route):
 
 
 ROUTE_LABELS = {
-    API: _("Through %(provider)s's API"),
+    API: _("Through the %(provider)s API"),
     HOSTED: _("Open weights through a hosted provider"),
     SELF: _("On your own hardware"),
     DEVICE: _("On your users' devices"),
