@@ -154,6 +154,15 @@ class TimeStamped(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs):
+        # Browsers send a textarea's line breaks as "\r\n": store "\n", so saving a form
+        # unchanged changes nothing (and publishes no "reworded" entry).
+        for field in self._meta.concrete_fields:
+            value = getattr(self, field.attname)
+            if isinstance(value, str) and "\r" in value:
+                setattr(self, field.attname, value.replace("\r\n", "\n").replace("\r", "\n"))
+        super().save(*args, **kwargs)
+
 
 class Provider(TimeStamped):
     name = models.CharField(_("name"), max_length=100, unique=True)

@@ -45,14 +45,26 @@ def _identity(kind, fields):
     return fields["name"] if kind == "gpu-price" else fields["slug"]
 
 
+def _one_line_ending(fields):
+    r"""The fields with texts' line endings as "\n": a browser sends "\r\n", and an older version may hold it."""
+    return {
+        name: value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
+        for name, value in fields.items()
+    }
+
+
 class _Rows:
-    """One version's records, indexed: entries by kind and identity, names of related rows by primary key."""
+    """One version's records, indexed: entries by kind and identity, names of related rows by primary key.
+
+    Texts are compared by what they say: a text that differs only in its line endings is unchanged.
+    """
 
     def __init__(self, records):
         self.entries = {kind: {} for kind in MODEL_CLASSES}
         self.scores, self.sources = {}, {}
         names = {label: {} for label in KINDS}
         slugs = {label: {} for label in KINDS}
+        records = [{**row, "fields": _one_line_ending(row["fields"])} for row in records]
         for row in records:
             label, fields = row["model"], row["fields"]
             if label in KINDS:

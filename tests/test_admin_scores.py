@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from advisor import models, services
+from advisor import models, services, versions
 from tests.conftest import catalogue_create
 
 
@@ -104,3 +104,31 @@ def test_the_editorial_capability_score_is_changed_directly(editor_client, model
 
     assert editor_client.post(url, data).status_code == 302
     assert models.Score.objects.get(ai_model=model_with_scores, criterion__slug="capability").value == 8
+
+
+def test_saving_a_form_unchanged_publishes_nothing_though_the_browser_sends_crlf_line_breaks(
+    editor_client, model_with_scores
+):
+    model_with_scores.strengths = "Strong at code.\nGood at long documents."
+    model_with_scores.save()
+    versions.publish()
+    url = reverse("admin:advisor_aimodel_change", args=[model_with_scores.pk])
+    data = form_values(editor_client.get(url))
+    # A browser sends every textarea's line breaks as CR LF.
+    data = {name: value.replace("\n", "\r\n") if isinstance(value, str) else value for name, value in data.items()}
+    assert "\r\n" in data["strengths"]
+
+    assert editor_client.post(url, data).status_code == 302
+
+    model_with_scores.refresh_from_db()
+    assert model_with_scores.strengths == "Strong at code.\nGood at long documents."
+    assert "Nothing to publish" in editor_client.get(reverse("catalogue-publish")).text
+
+
+def test_a_version_that_kept_crlf_line_breaks_is_not_reworded_by_a_save(editor_client, model_with_scores):
+    # Saved before line breaks were normalised, and published so.
+    models.AIModel.objects.filter(pk=model_with_scores.pk).update(strengths="Strong at code.\r\nCheap.")
+    versions.publish()
+    model_with_scores.refresh_from_db()
+    model_with_scores.save()
+    assert "Nothing to publish" in editor_client.get(reverse("catalogue-publish")).text
