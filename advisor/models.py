@@ -37,6 +37,18 @@ as_of_validator = RegexValidator(
 )
 
 
+def not_after_today(value):
+    """A date a fact was checked or read on cannot be later than today."""
+    if value is not None and value > timezone.localdate():
+        raise ValidationError(_("This date is in the future: use the day the facts were checked."), code="future")
+
+
+def as_of_not_after_today(value):
+    """A source's date (YYYY, YYYY-MM or YYYY-MM-DD) cannot be later than today, at its own precision."""
+    if value and value > timezone.localdate().isoformat()[: len(value)]:
+        raise ValidationError(_("This date is in the future: use the date of what was read."), code="future")
+
+
 def lines(text):
     """Split an editor's one-item-per-line text into a clean list."""
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
@@ -131,6 +143,7 @@ class Reviewed(models.Model):
         _("facts last verified"),
         null=True,
         blank=True,
+        validators=[not_after_today],
         help_text=_(
             "When its facts were last checked against a source: the source's date on import, today when an "
             "editor marks it verified."
@@ -377,10 +390,20 @@ class AIModel(Reviewed, TimeStamped):
         _("GPU memory to self-host (GB, fp16 weights)"), null=True, blank=True
     )
     price_input_per_mtok = models.DecimalField(
-        _("API price in (USD / M tokens)"), max_digits=9, decimal_places=3, null=True, blank=True
+        _("API price in (USD / M tokens)"),
+        max_digits=9,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
     )
     price_output_per_mtok = models.DecimalField(
-        _("API price out (USD / M tokens)"), max_digits=9, decimal_places=3, null=True, blank=True
+        _("API price out (USD / M tokens)"),
+        max_digits=9,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
     )
     strengths = models.TextField(_("strengths"), blank=True, help_text=_("One per line."))
     notes = models.TextField(_("notes"), blank=True)
@@ -439,10 +462,12 @@ class AIModel(Reviewed, TimeStamped):
             models.CheckConstraint(
                 condition=models.Q(price_input_per_mtok__gte=0) | models.Q(price_input_per_mtok__isnull=True),
                 name="%(app_label)s_%(class)s_price_in_not_negative",
+                violation_error_message=_("An API price cannot be negative."),
             ),
             models.CheckConstraint(
                 condition=models.Q(price_output_per_mtok__gte=0) | models.Q(price_output_per_mtok__isnull=True),
                 name="%(app_label)s_%(class)s_price_out_not_negative",
+                violation_error_message=_("An API price cannot be negative."),
             ),
             models.CheckConstraint(
                 condition=~models.Q(lifecycle=vocab.Lifecycle.DEPRECATED) | models.Q(shutdown_date__isnull=False),
@@ -624,7 +649,7 @@ class Source(TimeStamped):
     )
     url = models.URLField(_("URL"), max_length=300)
     title = models.CharField(_("title"), max_length=600, help_text=_("What was read, e.g. a file and its commit."))
-    as_of = models.CharField(_("as of"), max_length=10, validators=[as_of_validator])
+    as_of = models.CharField(_("as of"), max_length=10, validators=[as_of_validator, as_of_not_after_today])
     confidence = models.CharField(
         _("confidence"), max_length=10, choices=vocab.Confidence, default=vocab.Confidence.MEDIUM
     )
@@ -716,7 +741,7 @@ class GpuPrice(TimeStamped):
         _("price per GPU hour (USD)"), max_digits=8, decimal_places=3, validators=[MinValueValidator(0)]
     )
     source_url = models.URLField(_("source"), max_length=300, help_text=_("The price list this comes from."))
-    as_of = models.CharField(_("as of"), max_length=10, validators=[as_of_validator])
+    as_of = models.CharField(_("as of"), max_length=10, validators=[as_of_validator, as_of_not_after_today])
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
 

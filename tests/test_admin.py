@@ -1,3 +1,4 @@
+import datetime
 import json
 
 import pytest
@@ -118,6 +119,31 @@ def test_editor_saves_structured_thresholds_and_use_restrictions(editor_client):
     assert "&quot;effect&quot;: &quot;separate-licence&quot;" in change  # indented JSON, one key a line
     changelist = editor_client.get(reverse("admin:advisor_licence_changelist")).content.decode()
     assert "1 gate" in changelist
+
+
+@pytest.mark.django_db
+def test_facts_cannot_be_dated_after_today_by_an_editor(editor_client):
+    today = timezone.localdate()
+    tomorrow = today + datetime.timedelta(days=1)
+    next_month = (today.replace(day=1) + datetime.timedelta(days=32)).strftime("%Y-%m")
+    sources = {
+        "sources-TOTAL_FORMS": "1",
+        "sources-0-url": "https://example.org/licence",
+        "sources-0-title": "The licence text",
+        "sources-0-confidence": "high",
+    }
+    future = _licence_post(last_reviewed=tomorrow.isoformat(), **sources, **{"sources-0-as_of": next_month})
+
+    response = editor_client.post(reverse("admin:advisor_licence_add"), future)
+
+    assert response.status_code == 200
+    assert "This date is in the future: use the day the facts were checked." in response.text
+    assert "This date is in the future: use the date of what was read." in response.text
+    assert not models.Licence.objects.filter(slug="community-licence").exists()
+    # Today, at each precision, is fine.
+    present = _licence_post(last_reviewed=today.isoformat(), **sources, **{"sources-0-as_of": today.strftime("%Y-%m")})
+    assert editor_client.post(reverse("admin:advisor_licence_add"), present).status_code == 302
+    assert models.Licence.objects.get(slug="community-licence").last_reviewed == today
 
 
 @pytest.mark.django_db

@@ -132,3 +132,23 @@ def test_a_version_that_kept_crlf_line_breaks_is_not_reworded_by_a_save(editor_c
     model_with_scores.refresh_from_db()
     model_with_scores.save()
     assert "Nothing to publish" in editor_client.get(reverse("catalogue-publish")).text
+
+
+def test_a_negative_api_price_is_refused_next_to_its_field_in_words(editor_client, model_with_scores):
+    url = reverse("admin:advisor_aimodel_change", args=[model_with_scores.pk])
+    data = form_values(editor_client.get(url))
+    data["price_input_per_mtok"] = "-3"
+    data["price_output_per_mtok"] = "-1"
+
+    response = editor_client.post(url, data)
+
+    assert response.status_code == 200  # the form again, nothing saved
+    errors = response.context["adminform"].form.errors
+    assert (
+        errors["price_input_per_mtok"]
+        == errors["price_output_per_mtok"]
+        == ["Ensure this value is greater than or equal to 0."]
+    )
+    assert "not_negative" not in response.text  # no constraint name shown to the editor
+    model_with_scores.refresh_from_db()
+    assert model_with_scores.price_input_per_mtok != -3
