@@ -109,8 +109,27 @@ def snapshot_entry(m, licence_data=None):
     }
 
 
+# Confidence levels of a source (vocab.Confidence), from the least to the surest.
+CONFIDENCE_ORDER = ("low", "medium", "high")
+
+
+def _sources_confidence():
+    """{("model" or "licence", pk): the surest confidence among its sources} (one query)."""
+    rank = {level: position for position, level in enumerate(CONFIDENCE_ORDER)}
+    surest = {}
+    for ai_model_id, licence_id, level in models.Source.objects.values_list("ai_model_id", "licence_id", "confidence"):
+        key = ("model", ai_model_id) if ai_model_id is not None else ("licence", licence_id)
+        if key not in surest or rank.get(level, -1) > rank.get(surest[key], -1):
+            surest[key] = level
+    return surest
+
+
 def catalogue_snapshot():
-    """Return the published catalogue as plain data (four queries)."""
+    """Return the published catalogue as plain data (five queries).
+
+    Each model and licence carries ``confidence``: the surest confidence among its sources
+    ("" when it has none), so the engine never states a fact surer than its source.
+    """
     criteria = [
         {"slug": c.slug, "name": c.name, "summary": c.summary}
         for c in models.Criterion.objects.order_by("position", "name")
@@ -122,12 +141,22 @@ def catalogue_snapshot():
     )
     for ai_model_id, slug, value, rationale, is_override in rows:
         scores.setdefault(ai_model_id, {})[slug] = {"value": value, "rationale": rationale, "override": is_override}
+    confidence = _sources_confidence()
     licences = {}
     entries = []
     for m in ai_models:
         if m.licence_id not in licences:
-            licences[m.licence_id] = licence_facts(m.licence)
-        entries.append({**snapshot_entry(m, licences[m.licence_id]), "scores": scores.get(m.pk, {})})
+            licences[m.licence_id] = {
+                **licence_facts(m.licence),
+                "confidence": confidence.get(("licence", m.licence_id), ""),
+            }
+        entries.append(
+            {
+                **snapshot_entry(m, licences[m.licence_id]),
+                "confidence": confidence.get(("model", m.pk), ""),
+                "scores": scores.get(m.pk, {}),
+            }
+        )
     gpu_prices = [
         {
             "name": price.name,

@@ -535,3 +535,27 @@ print(sorted(m for m in sys.modules if m.startswith("django")))
     )
     assert completed.returncode == 0, completed.stderr[-2000:]
     assert completed.stdout.strip() == "[]"
+
+
+def test_a_fact_only_a_low_confidence_source_gives_is_stated_as_unconfirmed():
+    sure = model("sure-api", access="closed-api", licence={**API_TERMS, "confidence": "high"}, confidence="high")
+    thin_terms = {**API_TERMS, "slug": "thin-terms", "name": "Thin Terms", "confidence": "low"}
+    unsure = model("unsure-api", access="closed-api", licence=thin_terms, confidence="low", name="Unsure API")
+    # A snapshot from before confidences were recorded says nothing either way.
+    unknown = model("older-api", access="closed-api", licence=API_TERMS)
+    result = run(catalogue(sure, unsure, unknown), deployment="any-api", hardware="none")
+
+    for slug in ("sure-api", "older-api"):
+        said = texts(entry(result, slug)["obligations"]) + texts(entry(result, slug)["caveats"])
+        assert "Under these terms, Acme does not train on your prompts by default." in said
+        assert not any("secondary source" in text for text in said)
+    duties = texts(entry(result, "unsure-api")["obligations"])
+    assert (
+        "The terms recorded here say Acme does not train on your prompts by default, but only a secondary source "
+        "says so: confirm it in the data terms of Acme before sending real data."
+    ) in duties
+    assert "Under these terms, Acme does not train on your prompts by default." not in duties
+    assert (
+        "The facts recorded here for Unsure API and Thin Terms come from a single secondary source (low "
+        "confidence): check them in the provider's own documents before relying on them."
+    ) in texts(entry(result, "unsure-api")["caveats"])

@@ -216,6 +216,12 @@ def test_the_snapshot_gives_the_engine_the_structured_facts(seeded):
     removed = {"mau_threshold", "revenue_threshold_usd", "threshold_effect", "threshold_hosted_service_only"}
     assert not removed & set(kimi_k3)
     assert "forbidden_uses" not in kimi_k3
+    # Each model and licence says how sure its surest source is (licenses.yaml: the Bedrock service
+    # terms rest on one secondary source, confidence low; the Apache licence text was read, high).
+    assert entries["amazon-nova-pro"]["licence"]["confidence"] == "low"
+    assert entries["olmo-2-32b"]["licence"]["slug"] == "apache-2.0"
+    assert entries["olmo-2-32b"]["licence"]["confidence"] == "high"
+    assert {entry["confidence"] for entry in entries.values()} <= {"high", "medium", "low"}
 
 
 def test_the_builder_reads_the_structured_reference_fields():

@@ -32,6 +32,10 @@ DUTY_PROMPTS = {
     "free-tier": _("Prompts sent on free or unpaid use may be used for training: use a paid plan."),
     "no": _("Under these terms, %(provider)s does not train on your prompts by default."),
 }
+DUTY_PROMPTS_UNCONFIRMED = _(
+    "The terms recorded here say %(provider)s does not train on your prompts by default, but only a secondary "
+    "source says so: confirm it in the data terms of %(provider)s before sending real data."
+)
 DUTY_RETENTION = {
     True: _("Zero data retention is offered: ask for it before sending sensitive data."),
     False: _("Zero data retention is not offered: the provider keeps prompts for a period."),
@@ -51,6 +55,10 @@ CAVEAT_USES_UNVERIFIED = _("The use restrictions of %(licence)s are not verified
 CAVEAT_SHUTDOWN = _("%(provider)s shuts it down on %(date)s: plan a migration%(replacement)s.")
 CAVEAT_DEPRECATED = _("Deprecated: %(provider)s has announced a shutdown on %(date)s%(replacement)s.")
 CAVEAT_LANGUAGES = _("Support for %(languages)s is not confirmed in its documentation.")
+CAVEAT_LOW_CONFIDENCE = _(
+    "The facts recorded here for %(entries)s come from a single secondary source (low confidence): check them "
+    "in the provider's own documents before relying on them."
+)
 CAVEAT_CONTEXT = _("Its context window is not recorded: check that it holds %(needed)s tokens.")
 CAVEAT_REMOTE = _("The licensor may restrict use of the model remotely.")
 CAVEAT_MISSING = _("No score yet for %(criteria)s: counted as 5 out of 10.")
@@ -246,7 +254,9 @@ def duties_and_caveats(facts, answers, route, criteria_names):
             caveats.append(msg(CAVEAT_OUTPUTS_UNKNOWN, licence=name))
     if not facts.is_open:
         training = licence.get("prompts_train_by_default") or ""
-        if training in DUTY_PROMPTS:
+        if training == "no" and licence.get("confidence") == "low":
+            duties.append(msg(DUTY_PROMPTS_UNCONFIRMED, provider=facts.provider or name))
+        elif training in DUTY_PROMPTS:
             duties.append(msg(DUTY_PROMPTS[training], provider=facts.provider or name))
         retention = licence.get("zero_retention_offered")
         duties.append(msg(DUTY_RETENTION[retention if retention in (True, False) else None]))
@@ -259,6 +269,10 @@ def duties_and_caveats(facts, answers, route, criteria_names):
     if licence.get("remote_restriction"):
         caveats.append(msg(CAVEAT_REMOTE))
     _lifecycle_caveat(facts, caveats)
+    unsure = [facts.name] if facts.confidence == "low" else []
+    unsure += [name] if licence.get("confidence") == "low" else []
+    if unsure:
+        caveats.append(msg(CAVEAT_LOW_CONFIDENCE, entries=join(unsure)))
     unconfirmed = [BY_KEY["languages"].labels[c] for c in answers["languages"] if not facts.documents(c)]
     if unconfirmed:
         caveats.append(msg(CAVEAT_LANGUAGES, languages=join(unconfirmed)))

@@ -45,6 +45,7 @@ class ModelFacts:
     fine_tuning_until: str | None  # the model's own date, else its licence's
     price_input: float | None
     price_output: float | None
+    confidence: str  # the surest confidence among the model's sources: high, medium, low, or "" (unknown)
 
     @property
     def multimodal(self):
@@ -126,4 +127,5 @@ def model_facts(index, entry, today):
         fine_tuning_until=entry.get("fine_tuning_until") or licence.get("fine_tuning_until"),
         price_input=_as_float(entry.get("price_input_per_mtok")),
         price_output=_as_float(entry.get("price_output_per_mtok")),
+        confidence=entry.get("confidence") or "",
     )
