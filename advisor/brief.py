@@ -28,6 +28,7 @@ ROUTE_WORDS = {
     "self": gettext_lazy("on your own hardware"),
     "device": gettext_lazy("on your users' devices"),
 }
+MARKETPLACE_WORDS = gettext_lazy("as open weights from a cloud marketplace, in your own cloud account")
 
 
 def _route_words(entry):
@@ -35,6 +36,8 @@ def _route_words(entry):
     kind = route.get("kind")
     if kind == "api":
         return route["label"]["text"][0].lower() + route["label"]["text"][1:]
+    if route.get("own_cloud"):
+        return str(MARKETPLACE_WORDS)
     return str(ROUTE_WORDS.get(kind, ""))
 
 

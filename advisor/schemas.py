@@ -223,6 +223,9 @@ class Memory(Schema):
 class Route(Schema):
     kind: Literal["api", "hosted", "self", "device"]
     precision: str | None
+    # The hosted route when the answers keep the model in the team's own cloud account: a cloud
+    # marketplace deployment there (absent in results saved before it was recorded).
+    own_cloud: bool = False
     label: Message
     memory: Memory | None = None
     fit: Message | None = None

@@ -84,6 +84,15 @@ class BriefTests(TestCase):
         assert f"Pilot {pick['name']} against {runner_up}, the next model in your ranking," in html_text(page)
         assert "Compare with the next in your ranking" in page and "Compare the shortlist" not in page
 
+    def test_an_open_pick_kept_in_the_teams_own_cloud_is_described_as_a_marketplace_deployment(self):
+        own_cloud = services.recommendation_create(answers=complete_answers(deployment="own-cloud", hardware="none"))
+        picks = services.recommendation_result(own_cloud)["picks"]
+        assert any(pick["access"] != "closed-api" for pick in picks), "the seed catalogue offers an open pick here"
+        text = html_text(self.client.get(own_cloud.get_absolute_url()).content.decode())
+        assert "as open weights from a cloud marketplace, in your own cloud account" in text
+        assert "Open weights from a cloud marketplace, in your own cloud account" in text
+        assert "Choose a hosted provider" not in text
+
     def test_the_link_unfurls_with_the_verdict_the_picks_and_a_card(self):
         tags = meta_tags(self.client.get(self.url).content.decode())
         top = services.recommendation_result(self.recommendation)["picks"][0]["name"]

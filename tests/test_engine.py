@@ -559,3 +559,23 @@ def test_a_fact_only_a_low_confidence_source_gives_is_stated_as_unconfirmed():
         "The facts recorded here for Unsure API and Thin Terms come from a single secondary source (low "
         "confidence): check them in the provider's own documents before relying on them."
     ) in texts(entry(result, "unsure-api")["caveats"])
+
+
+def test_open_weights_kept_in_the_teams_own_cloud_are_a_marketplace_deployment_not_a_hosted_provider():
+    listed = model("listed-open", deployment=["self-host", "cloud-marketplace"])
+    prepared = catalogue(listed)
+
+    own_cloud = entry(run(prepared, deployment="own-cloud", hardware="none"), "listed-open")
+    assert own_cloud["route"]["kind"] == "hosted" and own_cloud["route"]["own_cloud"] is True
+    assert texts([own_cloud["route"]["label"]]) == ["Open weights from a cloud marketplace, in your own cloud account"]
+    duties = texts(own_cloud["obligations"])
+    assert any(
+        duty.startswith("Deploy it from your cloud provider's marketplace into your own cloud account")
+        for duty in duties
+    )
+    assert not any("hosted provider" in duty for duty in duties)
+
+    any_api = entry(run(prepared, deployment="any-api", hardware="none"), "listed-open")
+    assert any_api["route"]["own_cloud"] is False
+    assert texts([any_api["route"]["label"]]) == ["Open weights through a hosted provider"]
+    assert any("Choose a hosted provider" in duty for duty in texts(any_api["obligations"]))

@@ -45,6 +45,10 @@ DUTY_SELF = _("Your team runs it: about %(gb)s GB at %(precision)s (%(gpus)s), p
 DUTY_SELF_UNKNOWN = _("Your team runs it: serving, scaling and patching; its memory needs are not published.")
 DUTY_DEVICE = _("Ship it in your app: about %(gb)s GB at %(precision)s on each device, and update it with the app.")
 DUTY_HOSTED = _("Choose a hosted provider for it and check that provider's data terms before sending real data.")
+DUTY_MARKETPLACE = _(
+    "Deploy it from your cloud provider's marketplace into your own cloud account, and check the listing's terms "
+    "before sending real data."
+)
 
 CAVEAT_CHECK_GATE = _("Check before launch: above %(threshold)s, %(licence)s requires a separate licence.")
 CAVEAT_THRESHOLD_OTHER = _("%(licence)s sets a threshold at %(threshold)s: %(note)s Check its terms.")
@@ -69,13 +73,16 @@ CAVEAT_QUANTISED = _(
 CAVEAT_LAPTOP = _("Needs about %(gb)s GB: it fits only laptops with more than 16 GB of memory.")
 
 
-def route_json(facts, route):
+def route_json(facts, route, deployment):
     if route is None:
         return None
+    own_cloud = routes.in_own_cloud(route, deployment)
+    label = routes.MARKETPLACE_LABEL if own_cloud else routes.ROUTE_LABELS[route.kind]
     data = {
         "kind": route.kind,
         "precision": route.precision,
-        "label": msg(routes.ROUTE_LABELS[route.kind], provider=facts.provider or facts.name),
+        "own_cloud": own_cloud,
+        "label": msg(label, provider=facts.provider or facts.name),
     }
     memory = facts.memory
     if memory is not None:
@@ -202,10 +209,10 @@ def _uses(facts, answers, duties, caveats):
             )
 
 
-def _route_duties(facts, route, duties, caveats):
+def _route_duties(facts, route, deployment, duties, caveats):
     memory = facts.memory
     if route.kind == routes.HOSTED:
-        duties.append(msg(DUTY_HOSTED))
+        duties.append(msg(DUTY_MARKETPLACE if routes.in_own_cloud(route, deployment) else DUTY_HOSTED))
         return
     if route.kind not in (routes.SELF, routes.DEVICE):
         return
@@ -261,7 +268,7 @@ def duties_and_caveats(facts, answers, route, criteria_names):
         retention = licence.get("zero_retention_offered")
         duties.append(msg(DUTY_RETENTION[retention if retention in (True, False) else None]))
     if route is not None:
-        _route_duties(facts, route, duties, caveats)
+        _route_duties(facts, route, answers["deployment"], duties, caveats)
         if route.kind == routes.DEVICE and answers["hardware"] == "laptop" and facts.memory:
             gb = facts.memory.gb_16bit if route.precision == "16-bit" else facts.memory.gb_4bit
             if gb > 16:

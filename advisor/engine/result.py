@@ -190,7 +190,7 @@ def _detail_json(catalogue, evaluation, index, rank, tier, heavy):
         "provider": facts.provider,
         "access": facts.access,
         "licence": _licence_json(facts),
-        "route": explain.route_json(facts, route),
+        "route": explain.route_json(facts, route, answers["deployment"]),
         "capability": facts.capability,
         "score": round(float(evaluation.scores[index]), 2),
         "contributions": rows,

@@ -208,6 +208,16 @@ ROUTE_LABELS = {
     SELF: _("On your own hardware"),
     DEVICE: _("On your users' devices"),
 }
+# Open weights when the answers keep the model in the team's own cloud account: the hosted route
+# is then a cloud marketplace deployment there, never a third party's API (hosted_allowed()).
+MARKETPLACE_LABEL = _("Open weights from a cloud marketplace, in your own cloud account")
+
+
+def in_own_cloud(route, deployment):
+    """Whether ``route`` runs in the team's own cloud account: the hosted route under "own-cloud"."""
+    return route.kind == HOSTED and deployment == "own-cloud"
+
+
 ROUTE_FIT = {
     "16-bit": _("needs about %(gb_16)s GB at 16-bit (%(gb_4)s GB at 4-bit); fits your hardware at 16-bit"),
     "4-bit": _(
