@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.csp import CSP
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.csp import csp_override
@@ -55,7 +56,7 @@ class ChoiceListField(forms.MultipleChoiceField):
 
 
 def choice_list(choices, label, help_text=""):
-    return ChoiceListField(choices=choices.choices, required=False, label=label, help_text=help_text)
+    return ChoiceListField(choices=choices.choices, required=False, label=capfirst(label), help_text=help_text)
 
 
 class LanguageCodesField(forms.CharField):
@@ -78,7 +79,9 @@ class AIModelForm(forms.ModelForm):
     fine_tuning = choice_list(vocab.FineTuning, _("fine-tuning options"))
     deployment = choice_list(vocab.Deployment, _("deployment options"))
     language_codes = LanguageCodesField(
-        required=False, label=_("language codes"), help_text=_("Comma-separated ISO 639-1 codes, e.g. en, ko, zh.")
+        required=False,
+        label=capfirst(_("language codes")),
+        help_text=_("Comma-separated ISO 639-1 codes, e.g. en, ko, zh."),
     )
 
     class Meta:
@@ -101,12 +104,12 @@ class LicenceForm(forms.ModelForm):
     excluded_jurisdictions = choice_list(vocab.Jurisdiction, _("jurisdictions without a grant"))
     thresholds = ReadableJSONField(
         required=False,
-        label=models.Licence._meta.get_field("thresholds").verbose_name,
+        label=capfirst(models.Licence._meta.get_field("thresholds").verbose_name),
         help_text=models.Licence._meta.get_field("thresholds").help_text,
     )
     use_restrictions = ReadableJSONField(
         required=False,
-        label=models.Licence._meta.get_field("use_restrictions").verbose_name,
+        label=capfirst(models.Licence._meta.get_field("use_restrictions").verbose_name),
         help_text=models.Licence._meta.get_field("use_restrictions").help_text,
     )
 
@@ -499,7 +502,7 @@ class AIModelAdmin(ScoresFollowFactsMixin, VerifiedActionMixin, HistoryAdmin):
             count += 1
         return count
 
-    @admin.action(description=_("Publish selected models"))
+    @admin.action(description=_("Include selected models in the next catalogue version"))
     def publish(self, request, queryset):
         unrated = [
             m for m in queryset.exclude(status=vocab.EditorialStatus.PUBLISHED) if m.unrated_editorial_criteria()
@@ -507,19 +510,35 @@ class AIModelAdmin(ScoresFollowFactsMixin, VerifiedActionMixin, HistoryAdmin):
         if unrated:
             self.message_user(
                 request,
-                _("Not published, no editor has rated their capability with a rationale yet: %(names)s.")
+                _("Not included, no editor has rated their capability with a rationale yet: %(names)s.")
                 % {"names": ", ".join(m.name for m in unrated)},
                 level=messages.WARNING,
             )
         count = self._set_status(
             request, queryset.exclude(pk__in=[m.pk for m in unrated]), vocab.EditorialStatus.PUBLISHED
         )
-        self.message_user(request, ngettext("%d model published.", "%d models published.", count) % count)
+        self.message_user(
+            request,
+            ngettext(
+                "%d model will be in the next catalogue version: publish the catalogue to make it public.",
+                "%d models will be in the next catalogue version: publish the catalogue to make them public.",
+                count,
+            )
+            % count,
+        )
 
-    @admin.action(description=_("Unpublish selected models (back to draft)"))
+    @admin.action(description=_("Leave selected models out of the next catalogue version (back to draft)"))
     def unpublish(self, request, queryset):
         count = self._set_status(request, queryset, vocab.EditorialStatus.DRAFT)
-        self.message_user(request, ngettext("%d model unpublished.", "%d models unpublished.", count) % count)
+        self.message_user(
+            request,
+            ngettext(
+                "%d model will be left out of the next catalogue version.",
+                "%d models will be left out of the next catalogue version.",
+                count,
+            )
+            % count,
+        )
 
 
 @admin.register(models.Criterion)

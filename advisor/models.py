@@ -26,6 +26,10 @@ from advisor.richtext import render_markdown
 SCORE_MIN = 0
 SCORE_MAX = 10
 REVIEW_STALE_AFTER = datetime.timedelta(days=180)
+# The longest an editor-written text may be: far above what any entry needs (the longest in the
+# reference is about 1,600 characters), and far below what a request may carry, so a stray paste is
+# cut by the browser or refused with a message rather than lost in a "Bad request".
+TEXT_MAX = 20_000
 
 slug_validator = RegexValidator(
     r"^[a-z0-9]+(?:[-._][a-z0-9]+)*$",
@@ -292,10 +296,11 @@ class Licence(Reviewed, TimeStamped):
     obligations = models.TextField(
         _("obligations"),
         blank=True,
+        max_length=TEXT_MAX,
         help_text=_("Attribution, notice, naming and policy duties, one per line, in plain words."),
     )
     notable_clauses = models.TextField(
-        _("notable clauses"), blank=True, help_text=_("One clause per line, in plain words.")
+        _("notable clauses"), blank=True, max_length=TEXT_MAX, help_text=_("One clause per line, in plain words.")
     )
     url = models.URLField(_("licence text URL"), max_length=300, blank=True)
 
@@ -405,8 +410,8 @@ class AIModel(Reviewed, TimeStamped):
         blank=True,
         validators=[MinValueValidator(0)],
     )
-    strengths = models.TextField(_("strengths"), blank=True, help_text=_("One per line."))
-    notes = models.TextField(_("notes"), blank=True)
+    strengths = models.TextField(_("strengths"), blank=True, max_length=TEXT_MAX, help_text=_("One per line."))
+    notes = models.TextField(_("notes"), blank=True, max_length=TEXT_MAX)
     fine_tuning_until = models.DateField(
         _("hosted fine-tuning until"),
         null=True,
@@ -441,14 +446,19 @@ class AIModel(Reviewed, TimeStamped):
         ),
     )
     lifecycle_source = models.TextField(
-        _("lifecycle source"), blank=True, help_text=_("Where the lifecycle, shutdown date and replacement come from.")
+        _("lifecycle source"),
+        blank=True,
+        max_length=TEXT_MAX,
+        help_text=_("Where the lifecycle, shutdown date and replacement come from."),
     )
     status = models.CharField(
         _("editorial status"),
         max_length=20,
         choices=vocab.EditorialStatus,
         default=vocab.EditorialStatus.DRAFT,
-        help_text=_("Only published models are shown and recommended."),
+        help_text=_(
+            "Published models go into the next catalogue version; readers see them once that version is published."
+        ),
     )
     objects = AIModelQuerySet.as_manager()
 
@@ -548,14 +558,19 @@ class Criterion(TimeStamped):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     summary = models.CharField(_("summary"), max_length=300, help_text=_("One sentence: what this criterion asks."))
     open_view = models.TextField(
-        _("what open models offer"), help_text=_("Markdown. Shown in the open-vs-closed comparison.")
+        _("what open models offer"),
+        max_length=TEXT_MAX,
+        help_text=_("Markdown. Shown in the open-vs-closed comparison."),
     )
     closed_view = models.TextField(
-        _("what closed models offer"), help_text=_("Markdown. Shown in the open-vs-closed comparison.")
+        _("what closed models offer"),
+        max_length=TEXT_MAX,
+        help_text=_("Markdown. Shown in the open-vs-closed comparison."),
     )
     scoring_rule = models.TextField(
         _("how scores are set"),
         blank=True,
+        max_length=TEXT_MAX,
         help_text=_("Markdown. The documented rule for computed criteria, or the editorial guidance."),
     )
     from_article = models.BooleanField(
@@ -697,7 +712,7 @@ class InaccuracyReport(TimeStamped):
     source_url = models.URLField(_("source"), max_length=300)
     email = models.EmailField(_("reporter's email"), blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.NEW, db_index=True)
-    editor_note = models.TextField(_("editor's note"), blank=True)
+    editor_note = models.TextField(_("editor's note"), blank=True, max_length=TEXT_MAX)
 
     class Meta:
         ordering = ["-created_at"]
@@ -758,7 +773,9 @@ class AudiencePreset(TimeStamped):
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=100)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
-    description = models.TextField(_("description"), help_text=_("Who this preset is for, in two or three sentences."))
+    description = models.TextField(
+        _("description"), max_length=TEXT_MAX, help_text=_("Who this preset is for, in two or three sentences.")
+    )
     answers = models.JSONField(
         _("prefilled answers"),
         default=dict,

@@ -147,6 +147,18 @@ def test_facts_cannot_be_dated_after_today_by_an_editor(editor_client):
 
 
 @pytest.mark.django_db
+def test_an_overlong_text_is_refused_with_its_limit_and_the_box_says_the_limit(editor_client):
+    page = editor_client.get(reverse("admin:advisor_licence_add")).text
+    assert 'maxlength="20000"' in page  # the browser stops a stray paste there
+
+    response = editor_client.post(reverse("admin:advisor_licence_add"), _licence_post(obligations="x" * 20_001))
+
+    assert response.status_code == 200
+    assert "Ensure this value has at most 20000 characters (it has 20001)." in response.text
+    assert not models.Licence.objects.filter(slug="community-licence").exists()
+
+
+@pytest.mark.django_db
 def test_editor_is_told_what_is_wrong_with_a_threshold(editor_client):
     bad = [{"kind": "users", "value": -5, "effect": "gate"}]
     response = editor_client.post(reverse("admin:advisor_licence_add"), _licence_post(thresholds=json.dumps(bad)))
@@ -215,10 +227,10 @@ def changelist_action(editor_client, action, ai_models):
 def test_an_editor_publishes_and_unpublishes_from_the_list(editor_client, three_models):
     draft = three_models[1]
     response = changelist_action(editor_client, "publish", [draft])
-    assert "1 model published." in response.text
+    assert "1 model will be in the next catalogue version: publish the catalogue to make it public." in response.text
     assert models.AIModel.objects.get(pk=draft.pk).status == "published"
     response = changelist_action(editor_client, "unpublish", three_models)
-    assert "3 models unpublished." in response.text
+    assert "3 models will be left out of the next catalogue version." in response.text
     assert not models.AIModel.objects.published().exists()
     assert draft.name not in Client().get(reverse("advisor:model-list")).text  # gone for visitors
 
@@ -231,15 +243,15 @@ def test_a_model_whose_capability_nobody_rated_is_not_published(editor_client, t
     draft = three_models[1]
     draft.scores.filter(criterion__slug="capability").update(rationale=scoring.PLACEHOLDER_RATIONALE, value=5)
     response = changelist_action(editor_client, "publish", [draft])
-    assert "Not published, no editor has rated their capability with a rationale yet: " + draft.name in response.text
-    assert "0 models published." in response.text
+    assert "Not included, no editor has rated their capability with a rationale yet: " + draft.name in response.text
+    assert "0 models will be in the next catalogue version" in response.text
     assert models.AIModel.objects.get(pk=draft.pk).status == "draft"
     draft.status = "published"
     with pytest.raises(ValidationError, match="rated its Capability with a rationale"):
         draft.full_clean()
     # Once rated, it publishes.
     draft.scores.filter(criterion__slug="capability").update(rationale="Strong on the benchmarks its card cites.")
-    assert "1 model published." in changelist_action(editor_client, "publish", [draft]).text
+    assert "1 model will be in the next catalogue version" in changelist_action(editor_client, "publish", [draft]).text
 
 
 def test_an_editor_marks_models_verified_against_a_source_and_the_review_filter_follows(editor_client, three_models):
