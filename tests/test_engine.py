@@ -193,7 +193,12 @@ def test_a_model_too_large_even_at_4_bit_is_excluded_with_both_figures():
     (reason,) = next(item["reasons"] for item in result["excluded"] if item["slug"] == "huge")
     assert reason["rule"] == "too-large"
     message = texts([reason["message"]])[0]
-    assert "240 GB even at 4-bit" in message and "960 GB at 16-bit" in message and "80 GB" in message
+    assert (
+        "240 GB to run even at 4-bit" in message
+        and "its weights plus 20 % for the cache" in message
+        and "960 GB at 16-bit" in message
+        and "80 GB" in message
+    )
 
 
 def test_a_model_that_fits_only_quantised_says_so():

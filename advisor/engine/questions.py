@@ -380,7 +380,8 @@ QUESTIONS = (
         section="licence",
         label=_("How many monthly active users could the product reach?"),
         help_text=_(
-            "Some licences require a separate licence or add duties above a user count (100 million, 700 million)."
+            "Some licences require a separate licence or add duties above a user count (100 million, 700 million), "
+            "some counted across your organisation's products on the model's release date."
         ),
         choices=(
             ("under-1m", _("Under 1 million")),

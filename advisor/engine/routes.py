@@ -219,9 +219,13 @@ def in_own_cloud(route, deployment):
 
 
 ROUTE_FIT = {
-    "16-bit": _("needs about %(gb_16)s GB at 16-bit (%(gb_4)s GB at 4-bit); fits your hardware at 16-bit"),
+    "16-bit": _(
+        "needs about %(gb_16)s GB to run at 16-bit (%(gb_4)s GB at 4-bit), its weights plus 20 %% for the cache "
+        "and runtime; fits your hardware at 16-bit"
+    ),
     "4-bit": _(
-        "needs about %(gb_16)s GB at 16-bit, more than your hardware holds; fits only quantised to 4-bit "
+        "needs about %(gb_16)s GB to run at 16-bit (its weights plus 20 %% for the cache and runtime), more than "
+        "your hardware holds; fits only quantised to 4-bit "
         "(about %(gb_4)s GB), which costs some quality"
     ),
     "unknown": _("its size is not published, so check that it fits your hardware"),

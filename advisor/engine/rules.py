@@ -158,8 +158,8 @@ def rule_where(facts, deployment, hardware_answer):
     return exclusion(
         "too-large",
         _(
-            "%(name)s needs about %(gb_4)s GB even at 4-bit (%(gb_16)s GB at 16-bit); you "
-            "have %(budget)s GB (%(hardware)s)."
+            "%(name)s needs about %(gb_4)s GB to run even at 4-bit (%(gb_16)s GB at 16-bit), its weights plus "
+            "20 %% for the cache and runtime; you have %(budget)s GB (%(hardware)s)."
         ),
         f"{facts.name}: {facts.entry.get('parameters') or 'size'} → about {memory.gb_16bit:,} GB at 16-bit, "
         f"{memory.gb_4bit:,} GB at 4-bit (parameters x bytes + 20 %)",
@@ -259,7 +259,10 @@ def rule_thresholds(facts, users, revenue, hosted):
         rule = "user-threshold" if threshold["kind"] == "mau" else "revenue-threshold"
         return exclusion(
             rule,
-            _("Above %(threshold)s, %(licence)s requires a separate licence from its provider, and you are above it."),
+            _(
+                "Above %(threshold)s, %(licence)s requires a separate licence from its provider, and your answer "
+                "puts you above it (how the licence counts is in its clause)."
+            ),
             f"{facts.licence_name}: "
             + (threshold.get("note") or f"separate licence above {threshold_words(threshold)}"),
             threshold=threshold_words(threshold),
