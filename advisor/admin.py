@@ -41,6 +41,9 @@ HISTORY_CSP = {
 class HistoryAdmin(SimpleHistoryAdmin):
     """The admin of a catalogue model whose every change is kept (django-simple-history)."""
 
+    # The revert page says what a revert restores and what it leaves as it is.
+    object_history_form_template = "admin/advisor/history_form.html"
+
     @method_decorator(csp_override(HISTORY_CSP))
     def history_view(self, request, object_id, extra_context=None):
         return super().history_view(request, object_id, extra_context=extra_context)

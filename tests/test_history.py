@@ -46,6 +46,10 @@ def test_an_editor_reverts_a_single_change_from_the_history(editor_client, licen
     form = editor_client.get(reverse("admin:advisor_licence_simple_history", args=[licence.pk, before.history_id]))
     assert form.status_code == 200
     assert 'value="Community Licence"' in form.content.decode()
+    # The page says what a revert restores, and what it leaves as it is.
+    assert "restore this entry's own fields as they were in this version" in form.text
+    assert "Its sources, and the scores editors set, stay as they are now" in " ".join(form.text.split())
+    assert '<ol class="breadcrumbs">' in form.text
     reverted = editor_client.post(
         reverse("admin:advisor_licence_simple_history", args=[licence.pk, before.history_id]), _licence_post()
     )
