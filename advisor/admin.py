@@ -137,6 +137,21 @@ class ReviewStaleFilter(admin.SimpleListFilter):
         return queryset
 
 
+class LowConfidenceFilter(admin.SimpleListFilter):
+    """Entries with a source of low confidence: the review queue's second column."""
+
+    title = _("sources")
+    parameter_name = "sources"
+
+    def lookups(self, request, model_admin):
+        return [("low", _("With a low-confidence source"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "low":
+            return queryset.filter(sources__confidence=vocab.Confidence.LOW).distinct()
+        return queryset
+
+
 class ScoresFollowFactsMixin:
     """After an editor saves or reverts facts, the computed scores follow them (``scores_recompute``)."""
 
@@ -348,6 +363,7 @@ class LicenceAdmin(ScoresFollowFactsMixin, VerifiedActionMixin, HistoryAdmin):
         "hosting_barred",
         "acceptable_use_policy",
         ReviewStaleFilter,
+        LowConfidenceFilter,
     ]
     actions = ["mark_verified"]
     source_owner = "licence"
@@ -438,7 +454,15 @@ class AIModelAdmin(ScoresFollowFactsMixin, VerifiedActionMixin, HistoryAdmin):
         "last_reviewed",
         "review_is_current",
     ]
-    list_filter = ["access", "licence__category", "provider", "status", "lifecycle", ReviewStaleFilter]
+    list_filter = [
+        "access",
+        "licence__category",
+        "provider",
+        "status",
+        "lifecycle",
+        ReviewStaleFilter,
+        LowConfidenceFilter,
+    ]
     list_select_related = ["provider", "licence"]
     search_fields = ["name", "slug", "provider__name", "licence__name"]
     prepopulated_fields = {"slug": ["name"]}

@@ -303,6 +303,19 @@ def test_the_admin_index_counts_the_review_queue_and_links_it_oldest_first(edito
     stale = editor_client.get(reverse("admin:advisor_aimodel_changelist"), {"review": "stale"}).text
     never, oldest, older = three_models[1], three_models[0], three_models[2]  # None, 2020, 2024
     assert stale.index(never.name) < stale.index(oldest.name) < stale.index(older.name)
+    assert 'href="/static/css/admin.css"' in index  # the queue's column headers keep their width
+
+    # The low-confidence column links each kind of entry to its own list of such entries.
+    models.Source.objects.create(
+        ai_model=three_models[0], url="https://example.org/blog", title="A blog post", as_of="2025-01", confidence="low"
+    )
+    queue = editor_client.get(reverse("admin:index")).text
+    queue = queue[queue.index("Review queue") :]
+    models_url = reverse("admin:advisor_aimodel_changelist") + "?sources=low"
+    assert f'href="{models_url}">1</a>' in queue
+    assert f'href="{reverse("admin:advisor_licence_changelist")}?sources=low">0</a>' in queue
+    low = editor_client.get(models_url).text
+    assert three_models[0].name in low and three_models[1].name not in low and three_models[2].name not in low
 
 
 def test_editors_export_models_and_scores_as_csv(editor_client, three_models):

@@ -22,15 +22,16 @@ def review_queue():
                 "overdue": models.AIModel.objects.filter(overdue).count(),
                 "overdue_url": reverse("admin:advisor_aimodel_changelist") + "?review=stale",
                 "low": models.AIModel.objects.filter(sources__confidence=low).distinct().count(),
+                "low_url": reverse("admin:advisor_aimodel_changelist") + "?sources=low",
             },
             {
                 "label": models.Licence._meta.verbose_name_plural,
                 "overdue": models.Licence.objects.filter(overdue).count(),
                 "overdue_url": reverse("admin:advisor_licence_changelist") + "?review=stale",
                 "low": models.Licence.objects.filter(sources__confidence=low).distinct().count(),
+                "low_url": reverse("admin:advisor_licence_changelist") + "?sources=low",
             },
         ],
-        "low_url": reverse("admin:advisor_source_changelist") + f"?confidence__exact={low}",
     }
 
 
