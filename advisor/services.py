@@ -567,11 +567,13 @@ def catalogue_impact(
 ) -> dict:
     """How publishing the working catalogue would change the results saved in the last ``days`` days.
 
-    Up to ``limit`` of the newest results are re-run on the working catalogue and compared with what
-    they said (their verdict and the model to start with); re-running stops once
-    ``budget_seconds`` are spent, and the answer says how many were compared. Results made on
-    today's catalogue are unchanged by definition and cost nothing. Per audience preset: how many
-    of the results started from it would change.
+    Up to ``limit`` of the newest results have their answers re-run on the latest published
+    version and on the working catalogue, and the two are compared (the verdict and the model to
+    start with): what this publish would change for the teams who made them, not what earlier
+    publishes already changed. Re-running stops once ``budget_seconds`` are spent, and the answer
+    says how many were compared. When the working catalogue is the latest version, nothing would
+    change and nothing is re-run. Per audience preset: how many of the results started from it
+    would change.
     """
     started = clock()
     since = timezone.now() - datetime.timedelta(days=days)
@@ -580,8 +582,9 @@ def catalogue_impact(
     )
     total = recent.count()
     working = catalogue.catalogue_snapshot()  # what publishing now would put in front of readers
-    fingerprint = catalogue.fingerprint_of(working)
-    prepared = engine.prepare(working, today=timezone.localdate())
+    latest_fingerprint, latest = catalogue_prepared()  # what readers are shown now
+    unchanged = catalogue.fingerprint_of(working) == latest_fingerprint
+    prepared = latest if unchanged else engine.prepare(working, today=timezone.localdate())
     found = {"days": days, "total": total, "compared": 0, "top_changed": 0, "verdict_changed": 0, "examples": []}
     by_preset = {}
     for recommendation in recent.order_by("-created_at")[:limit].iterator():
@@ -591,10 +594,10 @@ def catalogue_impact(
         counts = by_preset.setdefault(preset, {"name": preset, "results": 0, "top_changed": 0, "verdict_changed": 0})
         counts["results"] += 1
         found["compared"] += 1
-        if recommendation.catalogue_fingerprint == fingerprint and recommendation.today == prepared.today:
+        if unchanged:
             continue
-        before = recommendation_result(recommendation)
         try:
+            before = engine.recommend(recommendation.answers, latest, what_if=False).as_json()
             after = engine.recommend(recommendation.answers, prepared, what_if=False).as_json()
         except engine.InvalidAnswers:
             continue

@@ -138,6 +138,17 @@ class PublishingTests(TestCase):
         assert delete.status_code == 403
         assert models.CatalogueVersion.objects.filter(pk=version.pk).exists()
 
+    def test_the_impact_counts_what_this_publish_changes_not_what_an_earlier_one_did(self):
+        model = models.AIModel.objects.get(slug=self.top["slug"])
+        model.status = vocab.EditorialStatus.DRAFT
+        model.save()
+        assert services.catalogue_impact()["top_changed"] == 1  # the saved result would start elsewhere
+        versions.publish()
+        # Published: the saved result still says what it said, but publishing again changes nothing.
+        found = services.catalogue_impact()
+        assert (found["compared"], found["top_changed"], found["verdict_changed"]) == (1, 0, 0)
+        self.assertContains(self.publish_page(), "0 would start with a different model.")
+
     def test_when_time_runs_out_the_impact_says_it_sampled(self):
         ticks = iter(range(100))
         found = services.catalogue_impact(budget_seconds=0.5, clock=lambda: next(ticks))
