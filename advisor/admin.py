@@ -41,8 +41,10 @@ HISTORY_CSP = {
 class HistoryAdmin(SimpleHistoryAdmin):
     """The admin of a catalogue model whose every change is kept (django-simple-history)."""
 
-    # The revert page says what a revert restores and what it leaves as it is.
+    # The revert page says what a revert restores and what it leaves as it is; the history links a
+    # user only for who may open the user's page, and says when no user or reason was recorded.
     object_history_form_template = "admin/advisor/history_form.html"
+    object_history_list_template = "admin/advisor/history_list.html"
 
     @method_decorator(csp_override(HISTORY_CSP))
     def history_view(self, request, object_id, extra_context=None):
