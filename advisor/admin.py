@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.db import models as db_models
 from django.db import transaction
 from django.db.models import Count, F
 from django.http import HttpResponse
@@ -38,8 +39,21 @@ HISTORY_CSP = {
 }
 
 
+class TextareaField(forms.CharField):
+    """A textarea's text with the "\n" line breaks it is stored with (browsers send "\r\n").
+
+    So a form posted back unchanged has not changed: no "Changed" log entry, no history row, no
+    unpublished edit, and a length limit counts each line break once, as the browser does.
+    """
+
+    def to_python(self, value):
+        return super().to_python(value).replace("\r\n", "\n").replace("\r", "\n")
+
+
 class HistoryAdmin(SimpleHistoryAdmin):
     """The admin of a catalogue model whose every change is kept (django-simple-history)."""
+
+    formfield_overrides = {db_models.TextField: {"form_class": TextareaField}}
 
     # The revert page says what a revert restores and what it leaves as it is; the history links a
     # user only for who may open the user's page, and says when no user or reason was recorded.
@@ -49,6 +63,15 @@ class HistoryAdmin(SimpleHistoryAdmin):
     @method_decorator(csp_override(HISTORY_CSP))
     def history_view(self, request, object_id, extra_context=None):
         return super().history_view(request, object_id, extra_context=extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        request.reverting = True  # a revert saves the version's values, though its form shows them unchanged
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        if change and not form.has_changed() and not getattr(request, "reverting", False):
+            return  # saved unchanged: no history row, no edit waiting to be published
+        super().save_model(request, obj, form, change)
 
 
 class ChoiceListField(forms.MultipleChoiceField):

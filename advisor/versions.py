@@ -187,6 +187,9 @@ class Preview(NamedTuple):
     latest: models.CatalogueVersion | None  # the latest published version
     summary: list  # its diff with the working catalogue, as summary entries
     first: bool  # publishing now starts the public record (as publish() records it: no summary)
+    # No entry changed, but what the engine reads did (an upgrade of the app added to its snapshot):
+    # publishing brings that to readers, as publish() allows.
+    engine_data_changed: bool = False
 
 
 def preview() -> Preview:
@@ -194,7 +197,11 @@ def preview() -> Preview:
     previous_records = records_of(previous)
     if previous_records is None or not _has_entries(previous_records):
         return Preview(previous, [], first=True)
-    return Preview(previous, diff(previous_records, catalogue.catalogue_records()), first=False)
+    summary = diff(previous_records, catalogue.catalogue_records())
+    if summary:
+        return Preview(previous, summary, first=False)
+    fingerprint = catalogue.fingerprint_of(catalogue.catalogue_snapshot())
+    return Preview(previous, [], first=False, engine_data_changed=fingerprint != previous.fingerprint)
 
 
 def publish(*, user=None, note=""):

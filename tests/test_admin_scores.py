@@ -117,12 +117,16 @@ def test_saving_a_form_unchanged_publishes_nothing_though_the_browser_sends_crlf
     # A browser sends every textarea's line breaks as CR LF.
     data = {name: value.replace("\n", "\r\n") if isinstance(value, str) else value for name, value in data.items()}
     assert "\r\n" in data["strengths"]
+    history = model_with_scores.history.count()
 
     assert editor_client.post(url, data).status_code == 302
 
     model_with_scores.refresh_from_db()
     assert model_with_scores.strengths == "Strong at code.\nGood at long documents."
     assert "Nothing to publish" in editor_client.get(reverse("catalogue-publish")).text
+    # The form had not changed: no change to record, none waiting to be published.
+    assert "0 edits since the latest version" in editor_client.get(reverse("admin:index")).text
+    assert model_with_scores.history.count() == history
 
 
 def test_a_version_that_kept_crlf_line_breaks_is_not_reworded_by_a_save(editor_client, model_with_scores):

@@ -92,6 +92,7 @@ class BriefTests(TestCase):
         assert "as open weights from a cloud marketplace, in your own cloud account" in text
         assert "Open weights from a cloud marketplace, in your own cloud account" in text
         assert "Choose a hosted provider" not in text
+        assert "Through a hosted provider" not in text  # the score rationales say where it runs too
 
     def test_the_link_unfurls_with_the_verdict_the_picks_and_a_card(self):
         tags = meta_tags(self.client.get(self.url).content.decode())

@@ -8,7 +8,7 @@ from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from advisor import models, services, versions, vocab
+from advisor import catalogue, models, services, versions, vocab
 from tests.conftest import complete_answers, editors_group
 
 
@@ -137,6 +137,24 @@ class PublishingTests(TestCase):
         delete = self.client.post(reverse("admin:advisor_catalogueversion_delete", args=[version.pk]), {"post": "yes"})
         assert delete.status_code == 403
         assert models.CatalogueVersion.objects.filter(pk=version.pk).exists()
+
+    def test_an_upgrade_that_changes_only_what_the_engine_reads_is_shown_and_can_be_published(self):
+        # The latest version as an older app built it: its snapshot without the sources' confidence.
+        latest = versions.latest_published()
+        content = latest.content
+        content.snapshot = {
+            **content.snapshot,
+            "models": [{k: v for k, v in entry.items() if k != "confidence"} for entry in content.snapshot["models"]],
+        }
+        content.save()
+        models.CatalogueVersion.objects.filter(pk=latest.pk).update(
+            fingerprint=catalogue.fingerprint_of(content.snapshot)
+        )
+        self.assertContains(self.publish_page(), "No entry changed, but an upgrade of the app changed")
+        assert versions.publish().summary == []
+        page = self.publish_page()
+        self.assertContains(page, "Nothing to publish: the working catalogue is the latest version.")
+        self.assertNotContains(page, "No entry changed")
 
     def test_the_impact_counts_what_this_publish_changes_not_what_an_earlier_one_did(self):
         model = models.AIModel.objects.get(slug=self.top["slug"])

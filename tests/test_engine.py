@@ -208,6 +208,11 @@ def test_a_model_that_fits_only_quantised_says_so():
     pick = entry(result, "mid")
     assert pick["route"]["kind"] == "self" and pick["route"]["precision"] == "4-bit"
     assert any("4-bit" in text for text in texts(pick["caveats"]))
+    # 70B at 16-bit: 140 GB of weights, plus the 20 % the route's fit names.
+    assert texts([pick["route"]["fit"]]) == [
+        "needs about 168 GB to run at 16-bit (its weights plus 20 % for the cache and runtime), more than your "
+        "hardware holds; fits only quantised to 4-bit (about 42 GB), which costs some quality"
+    ]
 
 
 def test_on_device_never_proposes_a_model_above_the_device_budget():
@@ -561,8 +566,8 @@ def test_a_fact_only_a_low_confidence_source_gives_is_stated_as_unconfirmed():
     ) in duties
     assert "Under these terms, Acme does not train on your prompts by default." not in duties
     assert (
-        "The facts recorded here for Unsure API and Thin Terms come from a single secondary source (low "
-        "confidence): check them in the provider's own documents before relying on them."
+        "The facts recorded here for Unsure API and Thin Terms come only from low-confidence (secondary) sources: "
+        "check them in the provider's own documents before relying on them."
     ) in texts(entry(result, "unsure-api")["caveats"])
 
 
@@ -579,6 +584,15 @@ def test_open_weights_kept_in_the_teams_own_cloud_are_a_marketplace_deployment_n
         for duty in duties
     )
     assert not any("hosted provider" in duty for duty in duties)
+    rationales = {row["criterion"]: row["rationale"] for row in own_cloud["contributions"]}
+    assert rationales["maintenance"] == "From a cloud marketplace in your own account: no servers of your own to run."
+    assert not any("hosted provider" in text for text in rationales.values())
+    # The same values as the hosted route elsewhere: only what is said changes.
+    any_api_values = {
+        row["criterion"]: row["value"]
+        for row in entry(run(prepared, deployment="any-api", hardware="none"), "listed-open")["contributions"]
+    }
+    assert {row["criterion"]: row["value"] for row in own_cloud["contributions"]} == any_api_values
 
     any_api = entry(run(prepared, deployment="any-api", hardware="none"), "listed-open")
     assert any_api["route"]["own_cloud"] is False

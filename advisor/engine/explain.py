@@ -60,8 +60,8 @@ CAVEAT_SHUTDOWN = _("%(provider)s shuts it down on %(date)s: plan a migration%(r
 CAVEAT_DEPRECATED = _("Deprecated: %(provider)s has announced a shutdown on %(date)s%(replacement)s.")
 CAVEAT_LANGUAGES = _("Support for %(languages)s is not confirmed in its documentation.")
 CAVEAT_LOW_CONFIDENCE = _(
-    "The facts recorded here for %(entries)s come from a single secondary source (low confidence): check them "
-    "in the provider's own documents before relying on them."
+    "The facts recorded here for %(entries)s come only from low-confidence (secondary) sources: check them in "
+    "the provider's own documents before relying on them."
 )
 CAVEAT_CONTEXT = _("Its context window is not recorded: check that it holds %(needed)s tokens.")
 CAVEAT_REMOTE = _("The licensor may restrict use of the model remotely.")
@@ -89,7 +89,11 @@ def route_json(facts, route, deployment):
         data["memory"] = {"gb_16bit": memory.gb_16bit, "gb_4bit": memory.gb_4bit, "parameters_b": memory.parameters_b}
     if route.kind in (routes.SELF, routes.DEVICE):
         fit = routes.ROUTE_FIT[route.precision]
-        data["fit"] = msg(fit, gb_16=f"{memory.gb_16bit:,}", gb_4=f"{memory.gb_4bit:,}") if memory else msg(fit)
+        data["fit"] = (
+            msg(fit, gb_16=f"{memory.gb_16bit:,}", gb_4=f"{memory.gb_4bit:,}", overhead=hardware.OVERHEAD_PERCENT)
+            if memory
+            else msg(fit)
+        )
     return data
 
 
@@ -98,6 +102,8 @@ def contributions(catalogue, evaluation, facts):
     slot_values = catalogue.values[index, evaluation.slots[index]]
     route = evaluation.chosen_routes[index]
     route_rationales = routes.route_values(facts, route) if route is not None and facts.is_open else {}
+    if route is not None and routes.in_own_cloud(route, evaluation.answers["deployment"]):
+        route_rationales = {**route_rationales, **routes.own_cloud_rationales(facts)}
     total = evaluation.total
     rows = []
     for position, (slug, name) in enumerate(catalogue.criteria):

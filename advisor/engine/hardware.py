@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 OVERHEAD = 1.2  # + 20 % for the KV cache and the runtime
+OVERHEAD_PERCENT = round((OVERHEAD - 1) * 100)  # as messages say it
 BYTES_PER_PARAMETER = {"16-bit": 2.0, "4-bit": 0.5}
 
 # Memory the team can run a model in, by the answer to "What can you run models on?".

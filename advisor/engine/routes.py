@@ -151,6 +151,31 @@ def route_values(facts, route):
     return values
 
 
+# The hosted route's rationales when it runs from a cloud marketplace in the team's own cloud
+# account (in_own_cloud()): the same values, said for where the model actually runs.
+OWN_CLOUD_RATIONALES = {
+    "maintenance": "From a cloud marketplace in your own account: no servers of your own to run.",
+    "data-privacy": (
+        "In your own cloud account, under your cloud provider's terms for the marketplace listing, which are "
+        "not recorded here."
+    ),
+    "security": "From a cloud marketplace in your own account: your cloud provider sets much of the security posture.",
+}
+
+
+def own_cloud_rationales(facts):
+    """{criterion: RouteValue} of the hosted route as a marketplace deployment: rationales only; overrides win."""
+    hosted = route_values(facts, Route(HOSTED))
+    reworded = {slug: text for slug, text in OWN_CLOUD_RATIONALES.items() if slug not in facts.overridden}
+    reworded["cost-at-scale"] = hosted["cost-at-scale"].rationale.replace(
+        "Through a hosted provider", "From a cloud marketplace in your own account"
+    )
+    reworded["fast-development"] = hosted["fast-development"].rationale.replace(
+        "Through a hosted provider", "From a cloud marketplace in your own account"
+    )
+    return {slug: RouteValue(hosted[slug].value, text) for slug, text in reworded.items()}
+
+
 def _route_values(facts, route):
     fine_tuning_bonus = 1 if facts.fine_tuning else 0
     if route.kind == API:
@@ -220,13 +245,12 @@ def in_own_cloud(route, deployment):
 
 ROUTE_FIT = {
     "16-bit": _(
-        "needs about %(gb_16)s GB to run at 16-bit (%(gb_4)s GB at 4-bit), its weights plus 20 %% for the cache "
-        "and runtime; fits your hardware at 16-bit"
+        "needs about %(gb_16)s GB to run at 16-bit (%(gb_4)s GB at 4-bit), its weights plus %(overhead)s %% for "
+        "the cache and runtime; fits your hardware at 16-bit"
     ),
     "4-bit": _(
-        "needs about %(gb_16)s GB to run at 16-bit (its weights plus 20 %% for the cache and runtime), more than "
-        "your hardware holds; fits only quantised to 4-bit "
-        "(about %(gb_4)s GB), which costs some quality"
+        "needs about %(gb_16)s GB to run at 16-bit (its weights plus %(overhead)s %% for the cache and runtime), "
+        "more than your hardware holds; fits only quantised to 4-bit (about %(gb_4)s GB), which costs some quality"
     ),
     "unknown": _("its size is not published, so check that it fits your hardware"),
 }

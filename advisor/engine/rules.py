@@ -159,13 +159,14 @@ def rule_where(facts, deployment, hardware_answer):
         "too-large",
         _(
             "%(name)s needs about %(gb_4)s GB to run even at 4-bit (%(gb_16)s GB at 16-bit), its weights plus "
-            "20 %% for the cache and runtime; you have %(budget)s GB (%(hardware)s)."
+            "%(overhead)s %% for the cache and runtime; you have %(budget)s GB (%(hardware)s)."
         ),
         f"{facts.name}: {facts.entry.get('parameters') or 'size'} → about {memory.gb_16bit:,} GB at 16-bit, "
         f"{memory.gb_4bit:,} GB at 4-bit (parameters x bytes + 20 %)",
         name=facts.name,
         gb_4=f"{memory.gb_4bit:,}",
         gb_16=f"{memory.gb_16bit:,}",
+        overhead=hardware.OVERHEAD_PERCENT,
         budget=f"{budget:,}",
         hardware=have,
     )

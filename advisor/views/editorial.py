@@ -52,6 +52,7 @@ def catalogue_publish(request):
         "latest": preview.latest,
         "pending": changes.from_summary(preview.summary),
         "first": preview.first,
+        "engine_data_changed": preview.engine_data_changed,
         "impact": services.catalogue_impact(days=IMPACT_DAYS, limit=IMPACT_LIMIT, budget_seconds=IMPACT_SECONDS),
         "limit": IMPACT_LIMIT,
     }
