@@ -223,7 +223,7 @@ class Memory(Schema):
 class Route(Schema):
     kind: Literal["api", "hosted", "self", "device"]
     precision: str | None
-    # The hosted route when the answers keep the model in the team's own cloud account: a cloud
+    # The answers keep the model in the team's own cloud account: the API or hosted route is a cloud
     # marketplace deployment there (absent in results saved before it was recorded).
     own_cloud: bool = False
     label: Message

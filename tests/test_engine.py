@@ -598,3 +598,13 @@ def test_open_weights_kept_in_the_teams_own_cloud_are_a_marketplace_deployment_n
     assert any_api["route"]["own_cloud"] is False
     assert texts([any_api["route"]["label"]]) == ["Open weights through a hosted provider"]
     assert any("Choose a hosted provider" in duty for duty in texts(any_api["obligations"]))
+
+
+def test_a_closed_model_reached_in_the_teams_own_cloud_says_it_comes_from_a_cloud_marketplace():
+    listed = model("listed-api", access="closed-api", provider="Acme", deployment=["managed-api", "cloud-marketplace"])
+    own_cloud = entry(run(catalogue(listed), deployment="own-cloud", hardware="none"), "listed-api")
+    assert own_cloud["route"]["kind"] == "api" and own_cloud["route"]["own_cloud"] is True
+    assert texts([own_cloud["route"]["label"]]) == ["Through Acme on a cloud marketplace, in your own cloud account"]
+    any_api = entry(run(catalogue(listed), deployment="any-api", hardware="none"), "listed-api")
+    assert any_api["route"]["own_cloud"] is False
+    assert texts([any_api["route"]["label"]]) == ["Through the Acme API"]

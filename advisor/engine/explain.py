@@ -77,7 +77,10 @@ def route_json(facts, route, deployment):
     if route is None:
         return None
     own_cloud = routes.in_own_cloud(route, deployment)
-    label = routes.MARKETPLACE_LABEL if own_cloud else routes.ROUTE_LABELS[route.kind]
+    if own_cloud:
+        label = routes.API_MARKETPLACE_LABEL if route.kind == routes.API else routes.MARKETPLACE_LABEL
+    else:
+        label = routes.ROUTE_LABELS[route.kind]
     data = {
         "kind": route.kind,
         "precision": route.precision,
@@ -102,7 +105,7 @@ def contributions(catalogue, evaluation, facts):
     slot_values = catalogue.values[index, evaluation.slots[index]]
     route = evaluation.chosen_routes[index]
     route_rationales = routes.route_values(facts, route) if route is not None and facts.is_open else {}
-    if route is not None and routes.in_own_cloud(route, evaluation.answers["deployment"]):
+    if route_rationales and routes.in_own_cloud(route, evaluation.answers["deployment"]):  # open weights
         route_rationales = {**route_rationales, **routes.own_cloud_rationales(facts)}
     total = evaluation.total
     rows = []

@@ -236,11 +236,16 @@ ROUTE_LABELS = {
 # Open weights when the answers keep the model in the team's own cloud account: the hosted route
 # is then a cloud marketplace deployment there, never a third party's API (hosted_allowed()).
 MARKETPLACE_LABEL = _("Open weights from a cloud marketplace, in your own cloud account")
+API_MARKETPLACE_LABEL = _("Through %(provider)s on a cloud marketplace, in your own cloud account")
 
 
 def in_own_cloud(route, deployment):
-    """Whether ``route`` runs in the team's own cloud account: the hosted route under "own-cloud"."""
-    return route.kind == HOSTED and deployment == "own-cloud"
+    """Whether ``route`` runs in the team's own cloud account: a marketplace deployment under "own-cloud".
+
+    Under "own-cloud" a closed model is reached only through a cloud marketplace, and open weights
+    only from one (``possible_routes()``, ``hosted_allowed()``).
+    """
+    return route.kind in (API, HOSTED) and deployment == "own-cloud"
 
 
 ROUTE_FIT = {
