@@ -111,8 +111,10 @@ def summary_sentence(result, picks):
     parts = []
     for number, pick in enumerate(picks):
         name = f"{pick['name']} {pick['route_words']}".strip()
-        if number == 0:
+        if number == 0 and pick["role"] == "start":  # "Start with X"
             parts.append(_("%(role)s %(name)s") % {"role": pick["role_text"]["text"], "name": name})
+        elif number == 0:  # "For the API part of your plan: X"
+            parts.append(_("%(role)s: %(name)s") % {"role": pick["role_text"]["text"], "name": name})
         else:
             parts.append(_("%(role)s: %(name)s") % {"role": pick["role_text"]["text"].lower(), "name": name})
     return "; ".join(parts) + "."

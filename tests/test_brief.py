@@ -68,6 +68,23 @@ class BriefTests(TestCase):
         assert heading.startswith("Start with ") and picks[0]["name"] in heading
         assert html.count('class="card h-100 pick"') == len(picks) <= 3
 
+    def test_the_summary_sentence_reads_for_every_kind_of_first_pick(self):
+        start = services.recommendation_result(self.recommendation)["picks"][0]
+        assert start["role"] == "start"
+        text = html_text(self.client.get(self.url).content.decode())
+        assert f"Start with {start['name']}" in text
+        # A regulated bank keeping everything in its own cloud account gets a hybrid plan: each part named.
+        bank = services.recommendation_create(
+            answers=complete_answers(
+                deployment="own-cloud", hardware="none", sector="finance", data_sensitivity="regulated"
+            )
+        )
+        picks = services.recommendation_result(bank)["picks"]
+        assert picks[0]["role"] == "api-part", [pick["role"] for pick in picks]
+        text = html_text(self.client.get(bank.get_absolute_url()).content.decode())
+        assert f"For the API part of your plan: {picks[0]['name']}" in text
+        assert f"for the open part of your plan: {picks[1]['name']}" in text
+
     def test_a_single_pick_is_piloted_against_the_next_model_in_the_ranking_which_is_named_as_such(self):
         two = services.recommendation_result(self.recommendation)
         assert len(two["picks"]) == 2
