@@ -104,9 +104,10 @@ def contributions(catalogue, evaluation, facts):
     index = facts.index
     slot_values = catalogue.values[index, evaluation.slots[index]]
     route = evaluation.chosen_routes[index]
-    route_rationales = routes.route_values(facts, route) if route is not None and facts.is_open else {}
-    if route_rationales and routes.in_own_cloud(route, evaluation.answers["deployment"]):  # open weights
-        route_rationales = {**route_rationales, **routes.own_cloud_rationales(facts)}
+    route_rationales = {}
+    if route is not None and facts.is_open:
+        own_cloud = routes.in_own_cloud(route, evaluation.answers["deployment"])
+        route_rationales = routes.route_values(facts, route, own_cloud=own_cloud)
     total = evaluation.total
     rows = []
     for position, (slug, name) in enumerate(catalogue.criteria):

@@ -143,60 +143,45 @@ class RouteValue(NamedTuple):
     rationale: str
 
 
-def route_values(facts, route):
-    """{criterion: RouteValue} for the route-dependent criteria; editor overrides win."""
-    values = {slug: RouteValue(*pair) for slug, pair in _route_values(facts, route).items()}
+def route_values(facts, route, *, own_cloud=False):
+    """{criterion: RouteValue} for the route-dependent criteria; editor overrides win.
+
+    ``own_cloud`` (``in_own_cloud()``) words the hosted route as a cloud marketplace deployment
+    in the team's own account: the same values, said for where the model runs.
+    """
+    values = {slug: RouteValue(*pair) for slug, pair in _route_values(facts, route, own_cloud).items()}
     for slug in facts.overridden & set(values):
         values[slug] = RouteValue(facts.values[slug], facts.rationales[slug])
     return values
 
 
-# The hosted route's rationales when it runs from a cloud marketplace in the team's own cloud
-# account (in_own_cloud()): the same values, said for where the model actually runs.
-OWN_CLOUD_RATIONALES = {
-    "maintenance": "From a cloud marketplace in your own account: no servers of your own to run.",
-    "data-privacy": (
-        "In your own cloud account, under your cloud provider's terms for the marketplace listing, which are "
-        "not recorded here."
-    ),
-    "security": "From a cloud marketplace in your own account: your cloud provider sets much of the security posture.",
-}
-
-
-def own_cloud_rationales(facts):
-    """{criterion: RouteValue} of the hosted route as a marketplace deployment: rationales only; overrides win."""
-    hosted = route_values(facts, Route(HOSTED))
-    reworded = {slug: text for slug, text in OWN_CLOUD_RATIONALES.items() if slug not in facts.overridden}
-    reworded["cost-at-scale"] = hosted["cost-at-scale"].rationale.replace(
-        "Through a hosted provider", "From a cloud marketplace in your own account"
-    )
-    reworded["fast-development"] = hosted["fast-development"].rationale.replace(
-        "Through a hosted provider", "From a cloud marketplace in your own account"
-    )
-    return {slug: RouteValue(hosted[slug].value, text) for slug, text in reworded.items()}
-
-
-def _route_values(facts, route):
+def _route_values(facts, route, own_cloud=False):
     fine_tuning_bonus = 1 if facts.fine_tuning else 0
     if route.kind == API:
         return {slug: (facts.values[slug], facts.rationales[slug]) for slug in ROUTE_CRITERIA}
     if route.kind == HOSTED:
         price = _price_value(facts)
+        how = "From a cloud marketplace in your own account" if own_cloud else "Through a hosted provider"
         return {
-            "cost-at-scale": (price, "Through a hosted provider, priced from the list price recorded here.")
+            "cost-at-scale": (price, f"{how}, priced from the list price recorded here.")
             if price is not None
-            else (5, "Through a hosted provider: no list price is recorded here, so it counts as 5 out of 10."),
-            "maintenance": (7, "Through a hosted provider: no servers of your own to run."),
+            else (5, f"{how}: no list price is recorded here, so it counts as 5 out of 10."),
+            "maintenance": (7, f"{how}: no servers of your own to run."),
             "fast-development": (
                 7 + fine_tuning_bonus,
-                "Through a hosted provider: an API on the first day"
-                + (", with fine-tuning options." if fine_tuning_bonus else "."),
+                f"{how}: an API on the first day" + (", with fine-tuning options." if fine_tuning_bonus else "."),
             ),
             "data-privacy": (
                 5,
-                "Through a hosted provider: prompts go to that provider, whose data terms are not recorded here.",
+                "In your own cloud account, under your cloud provider's terms for the marketplace listing, which "
+                "are not recorded here."
+                if own_cloud
+                else f"{how}: prompts go to that provider, whose data terms are not recorded here.",
             ),
-            "security": (4, "Through a hosted provider: the provider sets much of the security posture."),
+            "security": (
+                4,
+                f"{how}: {'your cloud' if own_cloud else 'the'} provider sets much of the security posture.",
+            ),
         }
     if route.precision == "unknown" or facts.memory is None:
         gb_text, memory_value, maintenance = "an unpublished amount of memory", 5, 4
