@@ -47,7 +47,7 @@ class TextareaField(forms.CharField):
     """
 
     def to_python(self, value):
-        return super().to_python(value).replace("\r\n", "\n").replace("\r", "\n")
+        return models.unix_line_breaks(super().to_python(value))
 
 
 class HistoryAdmin(SimpleHistoryAdmin):

@@ -53,6 +53,11 @@ def as_of_not_after_today(value):
         raise ValidationError(_("This date is in the future: use the date of what was read."), code="future")
 
 
+def unix_line_breaks(text):
+    r"""``text`` with its line breaks as "\n": a browser sends a textarea's as "\r\n"."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def lines(text):
     """Split an editor's one-item-per-line text into a clean list."""
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
@@ -177,7 +182,7 @@ class TimeStamped(models.Model):
         for field in self._meta.concrete_fields:
             value = getattr(self, field.attname)
             if isinstance(value, str) and "\r" in value:
-                setattr(self, field.attname, value.replace("\r\n", "\n").replace("\r", "\n"))
+                setattr(self, field.attname, unix_line_breaks(value))
         super().save(*args, **kwargs)
 
 

@@ -47,10 +47,7 @@ def _identity(kind, fields):
 
 def _one_line_ending(fields):
     r"""The fields with texts' line endings as "\n": a browser sends "\r\n", and an older version may hold it."""
-    return {
-        name: value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
-        for name, value in fields.items()
-    }
+    return {name: models.unix_line_breaks(value) if isinstance(value, str) else value for name, value in fields.items()}
 
 
 class _Rows:
