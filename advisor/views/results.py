@@ -258,7 +258,7 @@ def _brief_context(result, answers):
         "og_description": Truncator(description).chars(200),
         "compare_slugs": compare_slugs,
         "compare_url": compare_url,
-        "compare_beyond_shortlist": not set(compare_slugs) <= {pick["slug"] for pick in shortlist},
+        "compare_beyond_shortlist": not set(compare_slugs) <= pick_slugs,
         "pick_slugs": pick_slugs,
         "preset_keys": preset_keys,
         "assumed": presenters.assumptions(answers, preset_keys, preset.get("name", "")),
