@@ -162,11 +162,50 @@ def next_steps(result, picks, *, compare_url):
                     "url": licence_url,
                 }
             )
+        steps += [{"text": text, "url": licence_url} for text in unasked_use_restrictions(pick)]
         steps += [{"text": duty["text"], "url": licence_url} for duty in pick["entry"].get("obligations", [])]
         steps += [{"text": caveat["text"], "url": model_url} for caveat in pick["entry"].get("caveats", [])]
         if steps:
             groups.append({"title": pick["name"], "steps": steps})
     return groups
+
+
+def unasked_use_restrictions(pick):
+    """What a pick's terms restrict among the uses the questionnaire does not ask about, as steps.
+
+    The questions cover the usual restricted uses (medical or legal advice, military use, ...), and
+    the engine rules a model out or lists the duty when the team ticks one. A use policy also
+    names uses of its own ("other"): collecting health data only with the consents the law
+    requires, operating critical infrastructure. No answer says whether the team does these, so
+    each is a check for the team, worded from the terms stored with the result.
+    """
+    facts = pick.get("licence_facts") or {}
+    licence = (pick.get("licence") or {}).get("name") or facts.get("name") or ""
+    steps = []
+    for restriction in facts.get("use_restrictions") or ():
+        if restriction.get("use") != vocab.RestrictedUse.OTHER:
+            continue
+        clause = (restriction.get("clause") or "").strip()
+        condition = (restriction.get("condition") or "").strip()
+        if restriction.get("rule") == vocab.UseRule.FORBIDDEN:
+            text = _(
+                "The %(licence)s terms forbid a use these questions do not cover: %(clause)s. Make sure your "
+                "product does not do it."
+            )
+        elif condition:
+            text = _(
+                "The %(licence)s terms allow a use these questions do not cover only on a condition: %(clause)s. "
+                "Condition: %(condition)s. If your product does this, make sure you meet it."
+            )
+        else:
+            text = _(
+                "The %(licence)s terms allow a use these questions do not cover only on a condition: %(clause)s. "
+                "If your product does this, read the condition in its terms."
+            )
+        if not clause:
+            clause = _("see the use restrictions in its terms")
+        steps.append(text % {"licence": licence, "clause": clause.rstrip("."), "condition": condition.rstrip(".")})
+    return steps
 
 
 CHART = {"width": 580, "height": 260, "left": 70, "right": 40, "top": 20, "bottom": 40}

@@ -209,6 +209,44 @@ class BriefTests(TestCase):
         terms = page[page.index("lets you do with") :]
         assert "needs a legal check" in terms[: terms.index("</details>")]
 
+    def test_use_restrictions_the_questions_do_not_cover_are_next_steps_for_the_pick(self):
+        pick = services.recommendation_result(self.recommendation)["picks"][0]
+        licence = models.Licence.objects.get(slug=pick["licence_facts"]["slug"])
+        licence.use_restrictions = [
+            {
+                "use": "other",
+                "rule": "conditional",
+                "condition": "only with the rights and consents that applicable law requires",
+                "clause": "collecting, processing or inferring health or other sensitive personal information",
+            },
+            {"use": "other", "rule": "forbidden", "clause": "operating critical infrastructure"},
+            {"use": "military", "rule": "forbidden", "clause": "military uses"},  # asked: the team ticked none
+        ]
+        licence.save()
+        publish()
+        recommendation = services.recommendation_create(answers=complete_answers(deployment="any-api", hardware="none"))
+        assert services.recommendation_result(recommendation)["picks"][0]["slug"] == pick["slug"]
+
+        page = html_text(self.client.get(recommendation.get_absolute_url()).content.decode())
+        steps = page[page.index("Next steps") : page.index("Computed on")]
+        assert (
+            f"The {licence.name} terms allow a use these questions do not cover only on a condition: collecting, "
+            "processing or inferring health or other sensitive personal information. Condition: only with the "
+            "rights and consents that applicable law requires. If your product does this, make sure you meet it."
+        ) in steps
+        assert (
+            f"The {licence.name} terms forbid a use these questions do not cover: operating critical "
+            "infrastructure. Make sure your product does not do it."
+        ) in steps
+        assert "military" not in steps.lower()
+        record = self.client.get(f"/r/{recommendation.code}.md").content.decode()
+        assert "- [ ] The " + licence.name + " terms forbid a use these questions do not cover" in record
+
+        # The result made before the change keeps its steps; its notice names the change.
+        page = html_text(self.client.get(self.url).content.decode())
+        assert "operating critical infrastructure" not in page[page.index("Next steps") : page.index("Computed on")]
+        assert "use other, rule forbidden, clause operating critical infrastructure" in page
+
 
 class TodayPreviewTests(TestCase):
     fixtures = ["catalogue.json", "presets.json"]
