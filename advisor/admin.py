@@ -117,6 +117,41 @@ class AIModelForm(forms.ModelForm):
         fields = "__all__"  # noqa: DJ007 - the admin fieldsets choose what is shown
 
 
+class AIModelAddForm(AIModelForm):
+    """The form that adds a model, with its capability rating, so that one save can publish it.
+
+    Capability is editorial: no fact gives it. On an existing model it is edited under Scores.
+    """
+
+    capability = forms.IntegerField(
+        label=_("Capability score"),
+        min_value=0,
+        max_value=10,
+        required=False,
+        help_text=_("0 to 10, against the other models in the catalogue. Needed to publish the model."),
+    )
+    capability_rationale = forms.CharField(
+        label=_("Why this score"),
+        required=False,
+        max_length=models.TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=_("What the score rests on, e.g. the benchmarks the model card reports."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        value, rationale = cleaned.get("capability"), (cleaned.get("capability_rationale") or "").strip()
+        if value is not None and not rationale:
+            self.add_error("capability_rationale", _("Say why: a capability score needs its reason."))
+        elif rationale and value is None and "capability" not in self.errors:
+            self.add_error("capability", _("Give the score this reason is for."))
+        elif value is not None:
+            self.instance.ratings_on_save = {"capability": (value, models.unix_line_breaks(rationale))}
+        elif cleaned.get("status") == vocab.EditorialStatus.PUBLISHED:
+            self.add_error("capability", _("To publish the model now, rate its capability here, with the reason."))
+        return cleaned
+
+
 class ReadableJSONField(forms.JSONField):
     """A JSON list edited as indented text, one key per line, so editors can read what they change."""
 
@@ -539,8 +574,20 @@ class AIModelAdmin(ScoresFollowFactsMixin, VerifiedActionMixin, HistoryAdmin):
         (_("Audit"), {"classes": ["collapse"], "fields": ["created_at", "updated_at"]}),
     ]
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = AIModelAddForm
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None:
+            return fieldsets
+        capability = (_("Capability"), {"fields": ["capability", "capability_rationale"]})
+        return [fieldsets[0], capability, *fieldsets[1:]]
+
     def scores_recompute(self, obj):
-        return services.scores_recompute(ai_model=obj)
+        return services.scores_recompute(ai_model=obj, ratings=obj.ratings_on_save)
 
     @admin.display(description=_("review current"), boolean=True)
     def review_is_current(self, obj):

@@ -10,6 +10,7 @@ import datetime
 import hashlib
 import secrets
 import uuid
+from types import MappingProxyType
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -354,6 +355,10 @@ class AIModelQuerySet(models.QuerySet):
 
 
 class AIModel(Reviewed, TimeStamped):
+    # Editorial ratings given on the form that adds the model, {criterion slug: (value, rationale)}:
+    # they count as rated for the publish check, and scores_recompute() saves them with its scores.
+    ratings_on_save = MappingProxyType({})
+
     name = models.CharField(_("name"), max_length=200)
     slug = models.CharField(_("slug"), max_length=100, unique=True, validators=[slug_validator])
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="models", verbose_name=_("provider"))
@@ -508,8 +513,8 @@ class AIModel(Reviewed, TimeStamped):
             raise ValidationError(
                 {
                     "status": _(
-                        "Publish it once an editor has rated its %(criteria)s with a rationale: save it as a "
-                        "draft, give the score and its reason under Scores, save, then publish."
+                        "Publish it once an editor has rated its %(criteria)s with a rationale; until then, save "
+                        "it as a draft."
                     )
                     % {"criteria": ", ".join(unrated)}
                 }
@@ -519,7 +524,7 @@ class AIModel(Reviewed, TimeStamped):
         """Names of the editorial criteria (capability) no editor has rated for this model yet."""
         from advisor import scoring
 
-        rated = set()
+        rated = set(self.ratings_on_save)
         if self.pk:
             rated = set(
                 self.scores.filter(criterion__slug__in=scoring.EDITORIAL)

@@ -8,7 +8,8 @@ import logging
 import smtplib
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -26,12 +27,14 @@ logger = logging.getLogger(__name__)
 # -- Computed scores -------------------------------------------------------------
 
 
-def scores_recompute(*, ai_model: models.AIModel) -> int:
+def scores_recompute(*, ai_model: models.AIModel, ratings: Mapping[str, tuple[int, str]] = MappingProxyType({})) -> int:
     """Recompute a model's computed scores from its facts; return how many rows changed.
 
     Scores an editor marked as overrides keep their value and reason. An
-    editorial criterion (capability) the model has no score for yet gets a
-    middle placeholder, so every model stays scored on every criterion.
+    editorial criterion (capability) the model has no score for yet gets the
+    editor's rating from ``ratings`` (``{slug: (value, rationale)}``, given on
+    the form that adds the model), else a middle placeholder, so every model
+    stays scored on every criterion.
     """
     ai_model = models.AIModel.objects.select_related("provider", "licence").get(pk=ai_model.pk)
     computed = scoring.compute_scores(catalogue.snapshot_entry(ai_model))
@@ -54,8 +57,9 @@ def scores_recompute(*, ai_model: models.AIModel) -> int:
             changed += 1
         for slug in scoring.EDITORIAL:
             if slug in criteria and slug not in existing:
+                value, rationale = ratings.get(slug, (5, scoring.PLACEHOLDER_RATIONALE))
                 models.Score.objects.create(
-                    ai_model=ai_model, criterion=criteria[slug], value=5, rationale=scoring.PLACEHOLDER_RATIONALE
+                    ai_model=ai_model, criterion=criteria[slug], value=value, rationale=rationale
                 )
                 changed += 1
     return changed

@@ -156,3 +156,85 @@ def test_a_negative_api_price_is_refused_next_to_its_field_in_words(editor_clien
     assert "not_negative" not in response.text  # no constraint name shown to the editor
     model_with_scores.refresh_from_db()
     assert model_with_scores.price_input_per_mtok != -3
+
+
+def add_form_values(editor_client, ai_model, **fields):
+    """The add page's form for a new model, filled in as an editor would, ``fields`` last."""
+    page = editor_client.get(reverse("admin:advisor_aimodel_add"))
+    assert page.status_code == 200
+    assert "Capability score" in page.text and "Why this score" in page.text
+    data = form_values(page)
+    data.update(
+        name="Newly released model",
+        slug="newly-released-model",
+        provider=str(ai_model.provider_id),
+        licence=str(ai_model.licence_id),
+        access="open-weights",
+        weights_available="on",
+        release_date_precision="day",
+        modalities=["text"],
+        deployment=["self-host"],
+        lifecycle="active",
+        **fields,
+    )
+    return data
+
+
+def test_an_editor_adds_and_publishes_a_new_model_in_one_save(editor_client, model_with_scores):
+    versions.publish()
+    data = add_form_values(
+        editor_client,
+        model_with_scores,
+        status="published",
+        capability="7",
+        capability_rationale="Close to the best open models\r\non the benchmarks its card cites.",
+    )
+
+    response = editor_client.post(reverse("admin:advisor_aimodel_add"), data)
+
+    assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+    added = models.AIModel.objects.get(slug="newly-released-model")
+    assert added.status == "published"
+    capability = added.scores.get(criterion__slug="capability")
+    assert (capability.value, capability.rationale) == (
+        7,
+        "Close to the best open models\non the benchmarks its card cites.",
+    )
+    assert added.scores.count() == models.Criterion.objects.count()  # the computed ones too
+    versions.publish()
+    assert "Newly released model" in editor_client.get(reverse("advisor:model-list")).text
+    # On the model's own page, capability is edited under Scores, not twice.
+    change = editor_client.get(reverse("admin:advisor_aimodel_change", args=[added.pk])).text
+    assert "Capability score" not in change
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"status": "published"}, "capability", "To publish the model now, rate its capability here"),
+        ({"status": "draft", "capability": "7"}, "capability_rationale", "a capability score needs its reason"),
+        ({"status": "draft", "capability_rationale": "Strong."}, "capability", "Give the score this reason is for"),
+        ({"status": "draft", "capability": "11", "capability_rationale": "x"}, "capability", "less than or equal"),
+    ],
+)
+def test_a_new_model_is_refused_with_its_rating_incomplete_and_nothing_is_saved(
+    editor_client, model_with_scores, fields, field, message
+):
+    data = add_form_values(editor_client, model_with_scores, **fields)
+
+    response = editor_client.post(reverse("admin:advisor_aimodel_add"), data)
+
+    assert response.status_code == 200
+    assert message in str(response.context["adminform"].form.errors[field])
+    assert 'value="Newly released model"' in response.text  # the editor's input is kept
+    assert not models.AIModel.objects.filter(slug="newly-released-model").exists()
+
+
+def test_a_new_draft_may_wait_for_its_rating(editor_client, model_with_scores):
+    data = add_form_values(editor_client, model_with_scores, status="draft")
+
+    response = editor_client.post(reverse("admin:advisor_aimodel_add"), data)
+
+    assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+    capability = models.AIModel.objects.get(slug="newly-released-model").scores.get(criterion__slug="capability")
+    assert capability.value == 5 and capability.rationale.startswith("Not rated by an editor yet")
