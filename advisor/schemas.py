@@ -237,7 +237,13 @@ class Contribution(Schema):
     value: int
     weight: float
     points: float
-    rationale: str
+    rationale: str  # in the request's language
+
+    @field_validator("rationale", mode="before")
+    @classmethod
+    def rationale_text(cls, value):
+        """The engine words a rationale as a message; the API has always given its text."""
+        return value["text"] if isinstance(value, dict) and "text" in value else value
 
 
 class RankedModel(Schema):

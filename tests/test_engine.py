@@ -245,8 +245,35 @@ def test_route_dependent_criteria_are_scored_for_the_route_taken():
     assert entry(hosted, "both")["route"]["kind"] == "hosted"
     assert entry(own, "both")["route"]["kind"] == "self"
     assert row(hosted, "data-privacy")["value"] < row(own, "data-privacy")["value"]
-    assert "hosted provider" in row(hosted, "maintenance")["rationale"]
-    assert "your own hardware" in row(own, "maintenance")["rationale"]
+    assert "hosted provider" in texts([row(hosted, "maintenance")["rationale"]])[0]
+    assert "your own hardware" in texts([row(own, "maintenance")["rationale"]])[0]
+
+
+@pytest.mark.parametrize(
+    ("answers", "route"),
+    [
+        ({"hardware": "none"}, "hosted"),
+        ({"deployment": "own-cloud", "hardware": "none"}, "hosted"),  # a cloud marketplace
+        ({"deployment": "on-premises", "hardware": "gpu-24"}, "self"),
+        ({"deployment": "on-device", "hardware": "laptop"}, "device"),
+        ({"languages": ["en", "ko"], "hardware": "none"}, "hosted"),  # the language row
+        ({"languages": ["ko"], "hardware": "none"}, "hosted"),
+    ],
+)
+def test_every_score_rationale_is_a_message_the_reader_gets_in_their_language(answers, route):
+    small = model("small", parameters="3B", deployment=["self-host", "cloud-marketplace", "managed-api", "on-device"])
+    unscored = model("unscored", parameters=None, deployment=["self-host", "cloud-marketplace", "managed-api"])
+    del unscored["scores"]["security"]
+    result = run(catalogue(small, unscored), **answers)
+
+    assert entry(result, "small")["route"]["kind"] == route
+    rows = [row for item in result["ranking"] for row in item["contributions"]]
+    for row in rows:
+        assert set(row["rationale"]) == {"msgid", "params"}, row
+        assert all(isinstance(value, (str, int, float)) for value in row["rationale"]["params"].values())
+        assert texts([row["rationale"]])[0].strip()  # the English text reads as before
+    if "ko" in answers.get("languages", ()):
+        assert any(row["criterion"] == "languages" for row in rows)
 
 
 def test_an_editor_override_is_the_value_on_every_route():
@@ -262,7 +289,7 @@ def test_an_editor_override_is_the_value_on_every_route():
     for result, kind in ((hosted, "hosted"), (own, "self")):
         assert entry(result, "both")["route"]["kind"] == kind
         row = next(c for c in entry(result, "both")["contributions"] if c["criterion"] == "maintenance")
-        assert (row["value"], row["rationale"]) == (2, "Editor: the weights need a patched runtime.")
+        assert (row["value"], texts([row["rationale"]])) == (2, ["Editor: the weights need a patched runtime."])
 
 
 # -- Requirements are requirements ----------------------------------------------------------------
@@ -584,7 +611,7 @@ def test_open_weights_kept_in_the_teams_own_cloud_are_a_marketplace_deployment_n
         for duty in duties
     )
     assert not any("hosted provider" in duty for duty in duties)
-    rationales = {row["criterion"]: row["rationale"] for row in own_cloud["contributions"]}
+    rationales = {row["criterion"]: texts([row["rationale"]])[0] for row in own_cloud["contributions"]}
     assert rationales["maintenance"] == "From a cloud marketplace in your own account: no servers of your own to run."
     assert not any("hosted provider" in text for text in rationales.values())
     # The same values as the hosted route elsewhere: only what is said changes.

@@ -55,6 +55,10 @@ CAVEAT_THRESHOLD_OTHER = _("%(licence)s sets a threshold at %(threshold)s: %(not
 CAVEAT_THRESHOLDS_UNVERIFIED = _(
     "The user and revenue thresholds of %(licence)s are not verified here: check its terms."
 )
+LANGUAGES_RATIONALE = _("Documents %(languages)s of the %(needed)s languages you need.")
+LANGUAGES_RATIONALE_NONE = _("Documents none of the %(needed)s languages you need.")
+LANGUAGE_RATIONALE_ONE = _("Documents %(language)s, the language you need.")
+LANGUAGE_RATIONALE_ONE_NONE = _("Its documentation does not confirm %(language)s, the language you need.")
 CAVEAT_USES_UNVERIFIED = _("The use restrictions of %(licence)s are not verified here: check them for your uses.")
 CAVEAT_SHUTDOWN = _("%(provider)s shuts it down on %(date)s: plan a migration%(replacement)s.")
 CAVEAT_DEPRECATED = _("Deprecated: %(provider)s has announced a shutdown on %(date)s%(replacement)s.")
@@ -135,11 +139,20 @@ def contributions(catalogue, evaluation, facts):
                 "value": value,
                 "weight": round(evaluation.language_points / total, 4),
                 "points": round(evaluation.language_points * value * 10 / total, 2),
-                "rationale": f"Documents {join(confirmed) or 'none'} of the {len(needed)} languages you need.",
+                "rationale": _languages_rationale(needed, confirmed),
             }
         )
     rows.sort(key=lambda row: -row["points"])
     return rows
+
+
+def _languages_rationale(needed, confirmed):
+    if len(needed) == 1:
+        language = BY_KEY["languages"].labels[needed[0]]
+        return msg(LANGUAGE_RATIONALE_ONE if confirmed else LANGUAGE_RATIONALE_ONE_NONE, language=language)
+    if confirmed:
+        return msg(LANGUAGES_RATIONALE, languages=join(confirmed), needed=len(needed))
+    return msg(LANGUAGES_RATIONALE_NONE, needed=len(needed))
 
 
 def fit_reasons(facts, answers, rows, heavy):

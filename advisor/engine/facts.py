@@ -10,9 +10,14 @@ from dataclasses import dataclass
 
 from advisor import scoring
 from advisor.engine import hardware, lifecycle
+from advisor.engine.text import gettext_noop as _
+from advisor.engine.text import msg
 
 CRITERIA = scoring.CRITERIA
 MISSING_SCORE = 5
+MISSING_RATIONALE = _("No score recorded yet, so it counts as %(value)s out of 10.")
+# A score's rationale as the catalogue records it: catalogue content, shown as written.
+RECORDED_RATIONALE = _("%(rationale)s")
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +31,7 @@ class ModelFacts:
     entry: Mapping  # the snapshot entry, read for details
     licence: Mapping
     values: dict  # criterion slug -> stored score (missing ones as MISSING_SCORE)
-    rationales: dict
+    rationales: dict  # criterion slug -> message: the recorded rationale, or why none counts
     missing: tuple  # criteria without a stored score
     overridden: frozenset  # criteria an editor overrode: the stored value wins on every route
     modalities: frozenset
@@ -87,11 +92,11 @@ def model_facts(index, entry, today):
         value = _as_int(score.get("value"))
         if value is None:
             values[slug] = MISSING_SCORE
-            rationales[slug] = f"No score recorded yet, so it counts as {MISSING_SCORE} out of 10."
+            rationales[slug] = msg(MISSING_RATIONALE, value=MISSING_SCORE)
             missing.append(slug)
         else:
             values[slug] = max(0, min(10, value))
-            rationales[slug] = str(score.get("rationale") or "")
+            rationales[slug] = msg(RECORDED_RATIONALE, rationale=str(score.get("rationale") or ""))
             if score.get("override"):
                 overridden.add(slug)
     access = entry.get("access") or "closed-api"

@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 from advisor.engine import hardware
 from advisor.engine.text import gettext_noop as _
+from advisor.engine.text import msg
 
 API, HOSTED, SELF, DEVICE = "api", "hosted", "self", "device"
 SELF_RUN_DEPLOYMENTS = frozenset({"on-premises", "air-gapped"})
@@ -137,10 +138,83 @@ def _gb(facts, precision):
 
 
 class RouteValue(NamedTuple):
-    """A criterion's value on a route, and the rationale shown for it."""
+    """A criterion's value on a route, and the rationale shown for it (a message)."""
 
     value: int
-    rationale: str
+    rationale: dict
+
+
+UNPRICED_VALUE = 5  # a hosted route with no list price recorded
+
+# What each route-dependent criterion's value rests on, worded for where the model runs. The
+# memory rows come in two forms: with the memory the route needs, or when it is not published.
+HOSTED_RATIONALES = {
+    "cost-at-scale": _("Through a hosted provider, priced from the list price recorded here."),
+    "cost-at-scale-unpriced": _(
+        "Through a hosted provider: no list price is recorded here, so it counts as %(value)s out of 10."
+    ),
+    "maintenance": _("Through a hosted provider: no servers of your own to run."),
+    "fast-development": _("Through a hosted provider: an API on the first day."),
+    "fast-development-tuning": _("Through a hosted provider: an API on the first day, with fine-tuning options."),
+    "data-privacy": _(
+        "Through a hosted provider: prompts go to that provider, whose data terms are not recorded here."
+    ),
+    "security": _("Through a hosted provider: the provider sets much of the security posture."),
+}
+MARKETPLACE_RATIONALES = {
+    "cost-at-scale": _("From a cloud marketplace in your own account, priced from the list price recorded here."),
+    "cost-at-scale-unpriced": _(
+        "From a cloud marketplace in your own account: no list price is recorded here, so it counts as "
+        "%(value)s out of 10."
+    ),
+    "maintenance": _("From a cloud marketplace in your own account: no servers of your own to run."),
+    "fast-development": _("From a cloud marketplace in your own account: an API on the first day."),
+    "fast-development-tuning": _(
+        "From a cloud marketplace in your own account: an API on the first day, with fine-tuning options."
+    ),
+    "data-privacy": _(
+        "In your own cloud account, under your cloud provider's terms for the marketplace listing, which are not "
+        "recorded here."
+    ),
+    "security": _(
+        "From a cloud marketplace in your own account: your cloud provider sets much of the security posture."
+    ),
+}
+SELF_RATIONALES = {
+    "cost-at-scale": _(
+        "Runs on your own hardware, needing about %(gb)s GB at %(precision)s: the hardware is the cost, busy or idle."
+    ),
+    "cost-at-scale-unknown": _(
+        "Runs on your own hardware, needing an unpublished amount of memory: the hardware is the cost, busy or idle."
+    ),
+    "maintenance": _(
+        "Runs on your own hardware, needing about %(gb)s GB at %(precision)s: your team serves, scales and patches it."
+    ),
+    "maintenance-unknown": _(
+        "Runs on your own hardware, needing an unpublished amount of memory: your team serves, scales and patches it."
+    ),
+    "fast-development": _("Runs on your own hardware: setting up serving takes weeks."),
+    "fast-development-tuning": _(
+        "Runs on your own hardware: setting up serving takes weeks, but you can tune it freely."
+    ),
+    "data-privacy": _("Runs on your own hardware: prompts stay with you."),
+}
+DEVICE_RATIONALES = {
+    "cost-at-scale": _("Runs on your users' devices (about %(gb)s GB at %(precision)s): no serving cost per request."),
+    "cost-at-scale-unknown": _(
+        "Runs on your users' devices (an unpublished amount of memory): no serving cost per request."
+    ),
+    "maintenance": _(
+        "Runs on your users' devices (about %(gb)s GB at %(precision)s): no servers, but you ship and update the "
+        "model in your app."
+    ),
+    "maintenance-unknown": _(
+        "Runs on your users' devices (an unpublished amount of memory): no servers, but you ship and update the "
+        "model in your app."
+    ),
+    "fast-development": _("Runs on your users' devices: packaging a model for devices takes time."),
+    "data-privacy": _("Runs on your users' devices: prompts never leave the device."),
+}
 
 
 def route_values(facts, route, *, own_cloud=False):
@@ -156,58 +230,48 @@ def route_values(facts, route, *, own_cloud=False):
 
 
 def _route_values(facts, route, own_cloud=False):
-    fine_tuning_bonus = 1 if facts.fine_tuning else 0
+    tuning = bool(facts.fine_tuning)
+    fast = "fast-development-tuning" if tuning else "fast-development"
     if route.kind == API:
         return {slug: (facts.values[slug], facts.rationales[slug]) for slug in ROUTE_CRITERIA}
     if route.kind == HOSTED:
+        said = MARKETPLACE_RATIONALES if own_cloud else HOSTED_RATIONALES
         price = _price_value(facts)
-        how = "From a cloud marketplace in your own account" if own_cloud else "Through a hosted provider"
         return {
-            "cost-at-scale": (price, f"{how}, priced from the list price recorded here.")
+            "cost-at-scale": (price, msg(said["cost-at-scale"]))
             if price is not None
-            else (5, f"{how}: no list price is recorded here, so it counts as 5 out of 10."),
-            "maintenance": (7, f"{how}: no servers of your own to run."),
-            "fast-development": (
-                7 + fine_tuning_bonus,
-                f"{how}: an API on the first day" + (", with fine-tuning options." if fine_tuning_bonus else "."),
-            ),
-            "data-privacy": (
-                5,
-                "In your own cloud account, under your cloud provider's terms for the marketplace listing, which "
-                "are not recorded here."
-                if own_cloud
-                else f"{how}: prompts go to that provider, whose data terms are not recorded here.",
-            ),
-            "security": (
-                4,
-                f"{how}: {'your cloud' if own_cloud else 'the'} provider sets much of the security posture.",
-            ),
+            else (UNPRICED_VALUE, msg(said["cost-at-scale-unpriced"], value=UNPRICED_VALUE)),
+            "maintenance": (7, msg(said["maintenance"])),
+            "fast-development": (7 + tuning, msg(said[fast])),
+            "data-privacy": (5, msg(said["data-privacy"])),
+            "security": (4, msg(said["security"])),
         }
     if route.precision == "unknown" or facts.memory is None:
-        gb_text, memory_value, maintenance = "an unpublished amount of memory", 5, 4
+        memory, memory_value, maintenance = {}, 5, 4
     else:
         gb = _gb(facts, route.precision)
-        gb_text = f"about {gb:,} GB at {route.precision}"
+        memory = {"gb": f"{gb:,}", "precision": route.precision}
         memory_value = _memory_value(gb)
         maintenance = 6 if gb <= 24 else 5 if gb <= 80 else 3 if gb <= 640 else 2
-    where = "on your own hardware" if route.kind == SELF else "on your users' devices"
+
+    def memory_msg(said, key):
+        return msg(said[key], **memory) if memory else msg(said[f"{key}-unknown"])
+
     if route.kind == DEVICE:
+        said = DEVICE_RATIONALES
         return {
-            "cost-at-scale": (10, f"Runs {where} ({gb_text}): no serving cost per request."),
-            "maintenance": (6, f"Runs {where} ({gb_text}): no servers, but you ship and update the model in your app."),
-            "fast-development": (4 + fine_tuning_bonus, f"Runs {where}: packaging a model for devices takes time."),
-            "data-privacy": (10, f"Runs {where}: prompts never leave the device."),
+            "cost-at-scale": (10, memory_msg(said, "cost-at-scale")),
+            "maintenance": (6, memory_msg(said, "maintenance")),
+            "fast-development": (4 + tuning, msg(said["fast-development"])),
+            "data-privacy": (10, msg(said["data-privacy"])),
             "security": (facts.values["security"], facts.rationales["security"]),
         }
+    said = SELF_RATIONALES
     return {
-        "cost-at-scale": (memory_value, f"Runs {where}, needing {gb_text}: the hardware is the cost, busy or idle."),
-        "maintenance": (maintenance, f"Runs {where}, needing {gb_text}: your team serves, scales and patches it."),
-        "fast-development": (
-            4 + fine_tuning_bonus,
-            f"Runs {where}: setting up serving takes weeks"
-            + (", but you can tune it freely." if fine_tuning_bonus else "."),
-        ),
-        "data-privacy": (10, f"Runs {where}: prompts stay with you."),
+        "cost-at-scale": (memory_value, memory_msg(said, "cost-at-scale")),
+        "maintenance": (maintenance, memory_msg(said, "maintenance")),
+        "fast-development": (4 + tuning, msg(said[fast])),
+        "data-privacy": (10, msg(said["data-privacy"])),
         "security": (facts.values["security"], facts.rationales["security"]),
     }
 
