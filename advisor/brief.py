@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from advisor import browse, vocab
+from advisor.engine import explain
 from advisor.engine.costs import money
 
 SHORTLIST_MAX = 3
@@ -163,7 +164,10 @@ def next_steps(result, picks, *, compare_url):
                 }
             )
         steps += [{"text": text, "url": licence_url} for text in unasked_use_restrictions(pick)]
-        steps += [{"text": duty["text"], "url": licence_url} for duty in pick["entry"].get("obligations", [])]
+        steps += [
+            {"text": duty["text"], "url": model_url if duty.get("msgid") in explain.ROUTE_DUTIES else licence_url}
+            for duty in pick["entry"].get("obligations", [])
+        ]
         steps += [{"text": caveat["text"], "url": model_url} for caveat in pick["entry"].get("caveats", [])]
         if steps:
             groups.append({"title": pick["name"], "steps": steps})
@@ -171,13 +175,13 @@ def next_steps(result, picks, *, compare_url):
 
 
 def unasked_use_restrictions(pick):
-    """What a pick's terms restrict among the uses the questionnaire does not ask about, as steps.
+    """What a pick's terms restrict among the uses of their own ("other"), as steps to check.
 
     The questions cover the usual restricted uses (medical or legal advice, military use, ...), and
     the engine rules a model out or lists the duty when the team ticks one. A use policy also
-    names uses of its own ("other"): collecting health data only with the consents the law
-    requires, operating critical infrastructure. No answer says whether the team does these, so
-    each is a check for the team, worded from the terms stored with the result.
+    names uses of its own: collecting health data only with the consents the law requires,
+    operating critical infrastructure. No answer says whether the team does these, so each is a
+    check for the team, quoted from the terms stored with the result.
     """
     facts = pick.get("licence_facts") or {}
     licence = (pick.get("licence") or {}).get("name") or facts.get("name") or ""
@@ -185,26 +189,28 @@ def unasked_use_restrictions(pick):
     for restriction in facts.get("use_restrictions") or ():
         if restriction.get("use") != vocab.RestrictedUse.OTHER:
             continue
-        clause = (restriction.get("clause") or "").strip()
-        condition = (restriction.get("condition") or "").strip()
-        if restriction.get("rule") == vocab.UseRule.FORBIDDEN:
-            text = _(
-                "The %(licence)s terms forbid a use these questions do not cover: %(clause)s. Make sure your "
-                "product does not do it."
+        clause = (restriction.get("clause") or "").strip().rstrip(".")
+        condition = (restriction.get("condition") or "").strip().rstrip(".")
+        forbidden = restriction.get("rule") == vocab.UseRule.FORBIDDEN
+        if not clause:
+            text = (
+                _("Under %(licence)s, some uses are forbidden: read them in its terms and make sure yours is not one.")
+                if forbidden
+                else _("Under %(licence)s, some uses have conditions: read them in its terms and check yours.")
             )
+        elif forbidden:
+            text = _("Under %(licence)s, “%(clause)s” is forbidden: make sure your product does not do it.")
         elif condition:
             text = _(
-                "The %(licence)s terms allow a use these questions do not cover only on a condition: %(clause)s. "
-                "Condition: %(condition)s. If your product does this, make sure you meet it."
+                "Under %(licence)s, “%(clause)s” is allowed only on a condition: %(condition)s. Check whether it "
+                "applies to your product."
             )
         else:
             text = _(
-                "The %(licence)s terms allow a use these questions do not cover only on a condition: %(clause)s. "
-                "If your product does this, read the condition in its terms."
+                "Under %(licence)s, “%(clause)s” is allowed only on a condition: read it in its terms and check "
+                "whether it applies to your product."
             )
-        if not clause:
-            clause = _("see the use restrictions in its terms")
-        steps.append(text % {"licence": licence, "clause": clause.rstrip("."), "condition": condition.rstrip(".")})
+        steps.append(text % {"licence": licence, "clause": clause, "condition": condition})
     return steps
 
 

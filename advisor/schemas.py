@@ -114,7 +114,10 @@ class Question(Schema):
     label: str
     help_text: str
     multiple: bool
-    required: bool
+    required: bool = Field(
+        description="Whether at least one choice must be made. False only for multiple-choice questions that may "
+        "be answered with an empty list; POST /recommendations still needs every question's key, [] included."
+    )
     constraining: bool
     not_sure: str | None = Field(description="The value meaning 'Not sure yet', where the question offers it.")
     choices: list[Choice]

@@ -209,6 +209,21 @@ class BriefTests(TestCase):
         terms = page[page.index("lets you do with") :]
         assert "needs a legal check" in terms[: terms.index("</details>")]
 
+    def test_a_duty_of_how_the_model_runs_links_to_the_model_and_a_licence_duty_to_the_licence(self):
+        shortlist = brief.shortlist(presenters.with_text(services.recommendation_result(self.recommendation)))
+        hosted = next(pick for pick in shortlist if (pick["route"] or {}).get("kind") == "hosted")
+        page = self.client.get(self.url).content.decode()
+        steps = page[page.index('id="next-steps-heading"') : page.index("Computed on")]
+        model_url = f'href="/models/{hosted["slug"]}/"'
+        route_duty = re.search(r"<li>Choose a hosted provider for it[^<]*<a [^>]*>", steps).group(0)
+        assert model_url in route_duty
+        licence = re.escape(hosted["licence"]["name"])
+        licence_check = re.search(
+            rf"<li>Have someone who can read licences check the {licence} terms[^<]*<a [^>]*>", steps
+        )
+        licence_check = licence_check.group(0)
+        assert f'href="/licenses/{hosted["licence"]["slug"]}/"' in licence_check
+
     def test_use_restrictions_the_questions_do_not_cover_are_next_steps_for_the_pick(self):
         pick = services.recommendation_result(self.recommendation)["picks"][0]
         licence = models.Licence.objects.get(slug=pick["licence_facts"]["slug"])
@@ -230,17 +245,17 @@ class BriefTests(TestCase):
         page = html_text(self.client.get(recommendation.get_absolute_url()).content.decode())
         steps = page[page.index("Next steps") : page.index("Computed on")]
         assert (
-            f"The {licence.name} terms allow a use these questions do not cover only on a condition: collecting, "
-            "processing or inferring health or other sensitive personal information. Condition: only with the "
-            "rights and consents that applicable law requires. If your product does this, make sure you meet it."
+            f"Under {licence.name}, “collecting, processing or inferring health or other sensitive personal "
+            "information” is allowed only on a condition: only with the rights and consents that applicable law "
+            "requires. Check whether it applies to your product."
         ) in steps
         assert (
-            f"The {licence.name} terms forbid a use these questions do not cover: operating critical "
-            "infrastructure. Make sure your product does not do it."
+            f"Under {licence.name}, “operating critical infrastructure” is forbidden: make sure your product does "
+            "not do it."
         ) in steps
         assert "military" not in steps.lower()
         record = self.client.get(f"/r/{recommendation.code}.md").content.decode()
-        assert "- [ ] The " + licence.name + " terms forbid a use these questions do not cover" in record
+        assert f"- [ ] Under {licence.name}, “operating critical infrastructure” is forbidden" in record
 
         # The result made before the change keeps its steps; its notice names the change.
         page = html_text(self.client.get(self.url).content.decode())

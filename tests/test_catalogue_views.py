@@ -331,7 +331,17 @@ def test_model_page_flags_a_stale_review(client, mixed_catalogue):
         last_reviewed=datetime.date.today() - datetime.timedelta(days=181)
     )
     publish()
-    assert "Review overdue" in client.get(alpha.get_absolute_url()).content.decode()
+    content = client.get(alpha.get_absolute_url()).content.decode()
+    assert "Review overdue: verified more than 180 days ago" in content
+
+
+def test_a_model_never_verified_says_so_without_claiming_an_age(client, mixed_catalogue):
+    alpha = mixed_catalogue["alpha-open"]
+    models.AIModel.objects.filter(pk=alpha.pk).update(last_reviewed=None)
+    publish()
+    content = client.get(alpha.get_absolute_url()).content.decode()
+    assert "Facts never verified by an editor." in content and "Review overdue" in content
+    assert "180 days" not in content
 
 
 def test_a_month_only_release_date_shows_as_a_month(client, mixed_catalogue):

@@ -635,3 +635,25 @@ def test_a_closed_model_reached_in_the_teams_own_cloud_says_it_comes_from_a_clou
     any_api = entry(run(catalogue(listed), deployment="any-api", hardware="none"), "listed-api")
     assert any_api["route"]["own_cloud"] is False
     assert texts([any_api["route"]["label"]]) == ["Through the Acme API"]
+
+
+def test_a_use_policy_the_licence_duties_already_name_is_not_said_twice():
+    with_policy = {**APACHE, "slug": "community", "name": "Community Licence", "acceptable_use_policy": True}
+    named = {**with_policy, "obligations": ["follow the Community Acceptable Use Policy"]}
+    result = run(catalogue(model("unnamed", licence=with_policy), model("named", licence=named)))
+
+    assert "Follow the acceptable use policy that comes with Community Licence." in texts(
+        entry(result, "unnamed")["obligations"]
+    )
+    duties = texts(entry(result, "named")["obligations"])
+    assert "Licence duty: follow the Community Acceptable Use Policy" in duties
+    assert not any("acceptable use policy that comes with" in duty for duty in duties)
+
+
+def test_a_pick_says_its_score_as_the_pages_show_it_rounded_half_up():
+    from advisor.engine.text import one_decimal
+
+    assert (one_decimal(81.95), one_decimal(70.25), one_decimal(69.94)) == (82.0, 70.3, 69.9)
+    result = run(catalogue(model("first", capability=9), model("second", access="closed-api", licence=API_TERMS)))
+    for pick in result["picks"]:
+        assert pick["why"]["params"]["score"] == one_decimal(pick["score"])

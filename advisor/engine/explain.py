@@ -1,5 +1,7 @@
 """The details shown for a model: its score rows, why it fits, its route, duties and caveats."""
 
+import re
+
 from advisor import scoring
 from advisor.engine import hardware, lifecycle, routes, rules, weights
 from advisor.engine.questions import BY_KEY
@@ -18,6 +20,9 @@ FINE_TUNING_WORDS = {"full": "full fine-tuning", "lora": "LoRA adapters", "api-f
 DUTY_LINE = _("Licence duty: %(duty)s")
 DUTY_ATTRIBUTION = _("Give the attribution or notice that %(licence)s requires.")
 DUTY_AUP = _("Follow the acceptable use policy that comes with %(licence)s.")
+# A licence's own duty lines that already name its use policy ("follow the Llama 3.3 Acceptable Use
+# Policy"): DUTY_AUP would say it twice.
+NAMES_USE_POLICY = re.compile(r"acceptable use|\buse policy|\busage policy", re.IGNORECASE)
 DUTY_COMMERCIAL = _("Commercial use is allowed only on the conditions set in %(licence)s.")
 DUTY_NON_COMMERCIAL = _("Non-commercial use only: %(licence)s does not allow commercial use.")
 DUTY_DISPLAY = _("Above %(threshold)s, %(licence)s adds a duty: %(note)s")
@@ -49,6 +54,8 @@ DUTY_MARKETPLACE = _(
     "Deploy it from your cloud provider's marketplace into your own cloud account, and check the listing's terms "
     "before sending real data."
 )
+# Duties of how the model is run, not of its terms: the brief links them to the model's page.
+ROUTE_DUTIES = frozenset({DUTY_SELF, DUTY_SELF_UNKNOWN, DUTY_DEVICE, DUTY_HOSTED, DUTY_MARKETPLACE})
 
 CAVEAT_CHECK_GATE = _("Check before launch: above %(threshold)s, %(licence)s requires a separate licence.")
 CAVEAT_THRESHOLD_OTHER = _("%(licence)s sets a threshold at %(threshold)s: %(note)s Check its terms.")
@@ -267,7 +274,7 @@ def duties_and_caveats(facts, answers, route, criteria_names):
     duties.extend(msg(DUTY_LINE, duty=line) for line in lines)
     if licence.get("attribution_required") and not lines:
         duties.append(msg(DUTY_ATTRIBUTION, licence=name))
-    if licence.get("acceptable_use_policy"):
+    if licence.get("acceptable_use_policy") and not any(NAMES_USE_POLICY.search(line) for line in lines):
         duties.append(msg(DUTY_AUP, licence=name))
     commercial = licence.get("commercial_use")
     if answers["commercial"] == "yes" and commercial == "conditional":

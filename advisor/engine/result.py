@@ -9,7 +9,7 @@ from advisor.engine import costs, explain, rules, verdict, weights, whatif
 from advisor.engine.prepared import PreparedCatalogue, evaluate, exclusions
 from advisor.engine.questions import BY_KEY, as_json, check
 from advisor.engine.text import gettext_noop as _
-from advisor.engine.text import msg
+from advisor.engine.text import msg, one_decimal
 
 VERSION = "3"
 TOP_N = 10
@@ -109,9 +109,9 @@ def _verdict_reasons(answers, kind, pattern, evaluation, catalogue, reasons_by_m
             msg(
                 verdict.SCORE_AGAINST[kind] if behind else verdict.SCORE_REASON,
                 open_name=models[best_open].name,
-                open_score=round(open_score, 1),
+                open_score=one_decimal(open_score),
                 closed_name=models[best_closed].name,
-                closed_score=round(closed_score, 1),
+                closed_score=one_decimal(closed_score),
             )
         )
     return reasons[:3]
@@ -299,7 +299,7 @@ def recommend(answers: dict, catalogue: PreparedCatalogue, *, what_if: bool = Tr
                 "access": models[index].access,
                 "tier": tiers[index],
                 "score": round(float(evaluation.scores[index]), 2),
-                "why": msg(PICK_WHY, side=_side(models[index]), score=round(float(evaluation.scores[index]), 1)),
+                "why": msg(PICK_WHY, side=_side(models[index]), score=one_decimal(float(evaluation.scores[index]))),
                 # The terms as they stood, so the permalink shows this pick's duties as they were.
                 "licence_facts": dict(models[index].licence),
                 "cost": costs.monthly_cost(

@@ -300,7 +300,7 @@ def rule_hosting(facts, hosted):
         return None
     return exclusion(
         "hosting-barred",
-        _("%(licence)s bars offering the model to others as a hosted service without a separate licence."),
+        _("Under %(licence)s, offering the model to others as a hosted service needs a separate licence."),
         f"{facts.licence_name}: hosted or API service barred without a separate licence",
         licence=facts.licence_name,
     )

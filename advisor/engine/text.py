@@ -6,6 +6,7 @@ Every user-facing text leaves the engine as ``{"msgid": "...%(name)s...", "param
 """
 
 import datetime
+from decimal import ROUND_HALF_UP, Decimal
 
 
 def gettext_noop(message):
@@ -15,6 +16,11 @@ def gettext_noop(message):
 
 def msg(msgid, **params):
     return {"msgid": msgid, "params": params}
+
+
+def one_decimal(score):
+    """A score as every page shows it: kept to two decimals, then one, rounded half up (81.95 -> 82.0)."""
+    return float(Decimal(str(round(score, 2))).quantize(Decimal("0.1"), ROUND_HALF_UP))
 
 
 def join(words):
