@@ -198,17 +198,17 @@ class ReviewStaleFilter(admin.SimpleListFilter):
 
 
 class LowConfidenceFilter(admin.SimpleListFilter):
-    """Entries with a source of low confidence: the review queue's second column."""
+    """Entries backed only by low-confidence sources: the review queue's second column."""
 
     title = _("sources")
     parameter_name = "sources"
 
     def lookups(self, request, model_admin):
-        return [("low", _("With a low-confidence source"))]
+        return [("low", _("Only low-confidence sources"))]
 
     def queryset(self, request, queryset):
         if self.value() == "low":
-            return queryset.filter(sources__confidence=vocab.Confidence.LOW).distinct()
+            return models.only_low_confidence_sources(queryset)
         return queryset
 
 
@@ -335,6 +335,13 @@ class ScoreInlineForm(forms.ModelForm):
                     ),
                 )
         return cleaned
+
+
+class ScoreForm(ScoreInlineForm):
+    """A score on its own admin page: the same checks as in the model's scores table."""
+
+    class Meta(ScoreInlineForm.Meta):
+        fields = ["ai_model", *ScoreInlineForm.Meta.fields]
 
 
 class ScoreInline(admin.TabularInline):
@@ -651,7 +658,10 @@ class CriterionAdmin(HistoryAdmin):
 
 
 @admin.register(models.Score)
-class ScoreAdmin(HistoryAdmin):
+class ScoreAdmin(ScoresFollowFactsMixin, HistoryAdmin):
+    """Scores one by one. Computed ones follow their model's facts, as in the model's scores table."""
+
+    form = ScoreForm
     list_display = ["ai_model", "criterion", "value", "is_override", "rationale"]
     actions = [export_csv]
     csv_fields = ["ai_model__slug", "criterion__slug", "value", "is_override", "override_reason", "rationale"]
@@ -660,6 +670,9 @@ class ScoreAdmin(HistoryAdmin):
     search_fields = ["ai_model__name", "rationale"]
     autocomplete_fields = ["ai_model", "criterion"]
     readonly_fields = ["created_at", "updated_at"]
+
+    def scores_recompute(self, obj):
+        return services.scores_recompute(ai_model=obj.ai_model)
 
 
 @admin.register(models.Source)

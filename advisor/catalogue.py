@@ -128,7 +128,8 @@ def catalogue_snapshot():
     """Return the published catalogue as plain data (five queries).
 
     Each model and licence carries ``confidence``: the surest confidence among its sources
-    ("" when it has none), so the engine never states a fact surer than its source.
+    ("" when it has none), and each model ``verified``: whether an editor has verified its facts,
+    so the engine never states a fact surer than its source.
     """
     criteria = [
         {"slug": c.slug, "name": c.name, "summary": c.summary}
@@ -154,6 +155,7 @@ def catalogue_snapshot():
             {
                 **snapshot_entry(m, licences[m.licence_id]),
                 "confidence": confidence.get(("model", m.pk), ""),
+                "verified": m.last_reviewed is not None,
                 "scores": scores.get(m.pk, {}),
             }
         )

@@ -170,6 +170,15 @@ class Reviewed(models.Model):
         return timezone.localdate() - self.last_reviewed > REVIEW_STALE_AFTER
 
 
+def only_low_confidence_sources(queryset):
+    """The models or licences whose sources are all of low confidence: nothing surer backs their facts.
+
+    The review queue lists them; results carry a caveat for them (the surest source decides).
+    """
+    surer = [level for level in vocab.Confidence.values if level != vocab.Confidence.LOW]
+    return queryset.filter(sources__confidence=vocab.Confidence.LOW).exclude(sources__confidence__in=surer).distinct()
+
+
 class TimeStamped(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

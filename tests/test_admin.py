@@ -305,9 +305,11 @@ def test_the_admin_index_counts_the_review_queue_and_links_it_oldest_first(edito
     assert stale.index(never.name) < stale.index(oldest.name) < stale.index(older.name)
     assert 'href="/static/css/admin.css"' in index  # the queue's column headers keep their width
 
-    # The low-confidence column links each kind of entry to its own list of such entries.
+    # The low-confidence column links each kind of entry to its own list of entries that only such
+    # sources back; another low one beside a surer source does not count.
+    models.Source.objects.filter(ai_model=three_models[0]).update(confidence="low")
     models.Source.objects.create(
-        ai_model=three_models[0], url="https://example.org/blog", title="A blog post", as_of="2025-01", confidence="low"
+        ai_model=three_models[2], url="https://example.org/blog", title="A blog post", as_of="2025-01", confidence="low"
     )
     queue = editor_client.get(reverse("admin:index")).text
     queue = queue[queue.index("Review queue") :]
@@ -316,6 +318,22 @@ def test_the_admin_index_counts_the_review_queue_and_links_it_oldest_first(edito
     assert f'href="{reverse("admin:advisor_licence_changelist")}?sources=low">0</a>' in queue
     low = editor_client.get(models_url).text
     assert three_models[0].name in low and three_models[1].name not in low and three_models[2].name not in low
+
+    # Verified against a surer source, it leaves the queue.
+    changelist = reverse("admin:advisor_aimodel_changelist")
+    editor_client.post(
+        changelist,
+        {
+            "action": "mark_verified",
+            "_selected_action": [three_models[0].pk],
+            "apply": "1",
+            "source_url": "https://example.org/model-card",
+            "title": "Model card",
+            "confidence": "high",
+        },
+    )
+    queue = editor_client.get(reverse("admin:index")).text
+    assert f'href="{models_url}">0</a>' in queue[queue.index("Review queue") :]
 
 
 def test_editors_export_models_and_scores_as_csv(editor_client, three_models):

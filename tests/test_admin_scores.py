@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from advisor import models, services, versions
+from advisor import catalogue, models, services, versions
 from tests.conftest import catalogue_create
 
 
@@ -203,6 +203,9 @@ def test_an_editor_adds_and_publishes_a_new_model_in_one_save(editor_client, mod
     assert added.scores.count() == models.Criterion.objects.count()  # the computed ones too
     versions.publish()
     assert "Newly released model" in editor_client.get(reverse("advisor:model-list")).text
+    # Not verified by an editor yet: the engine reads so, and a result that picks it says so.
+    snapshot = catalogue.catalogue_snapshot()["models"]
+    assert next(entry for entry in snapshot if entry["slug"] == "newly-released-model")["verified"] is False
     # On the model's own page, capability is edited under Scores, not twice.
     change = editor_client.get(reverse("admin:advisor_aimodel_change", args=[added.pk])).text
     assert "Capability score" not in change
@@ -238,3 +241,21 @@ def test_a_new_draft_may_wait_for_its_rating(editor_client, model_with_scores):
     assert response.status_code == 302, response.context and response.context["adminform"].form.errors
     capability = models.AIModel.objects.get(slug="newly-released-model").scores.get(criterion__slug="capability")
     assert capability.value == 5 and capability.rationale.startswith("Not rated by an editor yet")
+
+
+def test_the_scores_own_admin_page_refuses_a_computed_change_without_an_override(editor_client, model_with_scores):
+    score = models.Score.objects.get(ai_model=model_with_scores, criterion__slug="control")
+    url = reverse("admin:advisor_score_change", args=[score.pk])
+    data = form_values(editor_client.get(url))
+    data["value"] = str(3 if score.value != 3 else 4)
+
+    response = editor_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "tick “editor override” and give a reason" in response.text
+    assert models.Score.objects.get(pk=score.pk).value == score.value
+
+    data.update(is_override="on", override_reason="The vendor restricts use by region; checked on its site.")
+    assert editor_client.post(url, data).status_code == 302
+    kept = models.Score.objects.get(pk=score.pk)
+    assert (kept.value, kept.is_override) == (int(data["value"]), True)

@@ -598,6 +598,21 @@ def test_a_fact_only_a_low_confidence_source_gives_is_stated_as_unconfirmed():
     ) in texts(entry(result, "unsure-api")["caveats"])
 
 
+def test_a_model_no_editor_has_verified_carries_a_caveat_saying_so():
+    checked = model("checked", verified=True)
+    unchecked = model("unchecked", verified=False, name="Fresh Release")
+    older = model("older")  # a snapshot from before verification was recorded says nothing either way
+    result = run(catalogue(checked, unchecked, older))
+
+    caveat = (
+        "No editor has verified the facts recorded here for Fresh Release yet: check them against its sources "
+        "before you rely on them."
+    )
+    assert caveat in texts(entry(result, "unchecked")["caveats"])
+    for slug in ("checked", "older"):
+        assert not any("No editor has verified" in text for text in texts(entry(result, slug)["caveats"]))
+
+
 def test_open_weights_kept_in_the_teams_own_cloud_are_a_marketplace_deployment_not_a_hosted_provider():
     listed = model("listed-open", deployment=["self-host", "cloud-marketplace"])
     prepared = catalogue(listed)
@@ -657,3 +672,19 @@ def test_a_pick_says_its_score_as_the_pages_show_it_rounded_half_up():
     result = run(catalogue(model("first", capability=9), model("second", access="closed-api", licence=API_TERMS)))
     for pick in result["picks"]:
         assert pick["why"]["params"]["score"] == one_decimal(pick["score"])
+
+
+@pytest.mark.parametrize(
+    ("hardware", "parameters", "duty"),
+    [
+        ("gpu-24", "8B", "Your team runs it on your 24 GB GPU: about 20 GB at 16-bit, plus serving"),
+        ("node-8x80", "8B", "Your team runs it: about 20 GB at 16-bit, on one 80 GB GPU, plus serving"),
+        ("node-8x80", "405B", "Your team runs it: about 243 GB at 4-bit, across 4 GPUs of 80 GB, plus serving"),
+    ],
+)
+def test_the_duty_of_running_it_yourself_names_the_hardware_the_team_has(hardware, parameters, duty):
+    result = run(catalogue(model("own", parameters=parameters)), deployment="on-premises", hardware=hardware)
+
+    duties = texts(entry(result, "own")["obligations"])
+    assert any(text.startswith(duty) for text in duties), duties
+    assert not any("x 80 GB" in text for text in duties)

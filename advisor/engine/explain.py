@@ -46,7 +46,16 @@ DUTY_RETENTION = {
     False: _("Zero data retention is not offered: the provider keeps prompts for a period."),
     None: _("The terms recorded here do not say whether zero data retention is offered."),
 }
-DUTY_SELF = _("Your team runs it: about %(gb)s GB at %(precision)s (%(gpus)s), plus serving, scaling and patching.")
+DUTY_SELF_YOUR_GPU = _(
+    "Your team runs it on your %(size)s GB GPU: about %(gb)s GB at %(precision)s, plus serving, scaling and patching."
+)
+DUTY_SELF_ONE_GPU = _(
+    "Your team runs it: about %(gb)s GB at %(precision)s, on one 80 GB GPU, plus serving, scaling and patching."
+)
+DUTY_SELF_GPUS = _(
+    "Your team runs it: about %(gb)s GB at %(precision)s, across %(gpus)s GPUs of 80 GB, plus serving, scaling "
+    "and patching."
+)
 DUTY_SELF_UNKNOWN = _("Your team runs it: serving, scaling and patching; its memory needs are not published.")
 DUTY_DEVICE = _("Ship it in your app: about %(gb)s GB at %(precision)s on each device, and update it with the app.")
 DUTY_HOSTED = _("Choose a hosted provider for it and check that provider's data terms before sending real data.")
@@ -55,7 +64,17 @@ DUTY_MARKETPLACE = _(
     "before sending real data."
 )
 # Duties of how the model is run, not of its terms: the brief links them to the model's page.
-ROUTE_DUTIES = frozenset({DUTY_SELF, DUTY_SELF_UNKNOWN, DUTY_DEVICE, DUTY_HOSTED, DUTY_MARKETPLACE})
+ROUTE_DUTIES = frozenset(
+    {
+        DUTY_SELF_YOUR_GPU,
+        DUTY_SELF_ONE_GPU,
+        DUTY_SELF_GPUS,
+        DUTY_SELF_UNKNOWN,
+        DUTY_DEVICE,
+        DUTY_HOSTED,
+        DUTY_MARKETPLACE,
+    }
+)
 
 CAVEAT_CHECK_GATE = _("Check before launch: above %(threshold)s, %(licence)s requires a separate licence.")
 CAVEAT_THRESHOLD_OTHER = _("%(licence)s sets a threshold at %(threshold)s: %(note)s Check its terms.")
@@ -73,6 +92,10 @@ CAVEAT_LANGUAGES = _("Support for %(languages)s is not confirmed in its document
 CAVEAT_LOW_CONFIDENCE = _(
     "The facts recorded here for %(entries)s come only from low-confidence (secondary) sources: check them in "
     "the provider's own documents before relying on them."
+)
+CAVEAT_UNVERIFIED = _(
+    "No editor has verified the facts recorded here for %(name)s yet: check them against its sources before you "
+    "rely on them."
 )
 CAVEAT_CONTEXT = _("Its context window is not recorded: check that it holds %(needed)s tokens.")
 CAVEAT_REMOTE = _("The licensor may restrict use of the model remotely.")
@@ -239,7 +262,7 @@ def _uses(facts, answers, duties, caveats):
             )
 
 
-def _route_duties(facts, route, deployment, duties, caveats):
+def _route_duties(facts, route, deployment, hardware_answer, duties, caveats):
     memory = facts.memory
     if route.kind == routes.HOSTED:
         duties.append(msg(DUTY_MARKETPLACE if routes.in_own_cloud(route, deployment) else DUTY_HOSTED))
@@ -251,15 +274,13 @@ def _route_duties(facts, route, deployment, duties, caveats):
         return
     gb = memory.gb_16bit if route.precision == "16-bit" else memory.gb_4bit
     if route.kind == routes.SELF:
+        size = hardware.ONE_GPU.get(hardware_answer)
         gpus = hardware.gpus_needed(gb)
-        duties.append(
-            msg(
-                DUTY_SELF,
-                gb=f"{gb:,}",
-                precision=route.precision,
-                gpus=f"{gpus} x 80 GB GPU" + ("s" if gpus > 1 else ""),
-            )
-        )
+        if size:  # the team's one GPU, which the route was chosen to fit
+            duties.append(msg(DUTY_SELF_YOUR_GPU, size=size, gb=f"{gb:,}", precision=route.precision))
+        else:  # a node or a cluster of 80 GB GPUs
+            said = DUTY_SELF_ONE_GPU if gpus == 1 else DUTY_SELF_GPUS
+            duties.append(msg(said, gb=f"{gb:,}", precision=route.precision, gpus=gpus))
     else:
         duties.append(msg(DUTY_DEVICE, gb=f"{gb:,}", precision=route.precision))
     if route.precision == "4-bit":
@@ -298,7 +319,7 @@ def duties_and_caveats(facts, answers, route, criteria_names):
         retention = licence.get("zero_retention_offered")
         duties.append(msg(DUTY_RETENTION[retention if retention in (True, False) else None]))
     if route is not None:
-        _route_duties(facts, route, answers["deployment"], duties, caveats)
+        _route_duties(facts, route, answers["deployment"], answers["hardware"], duties, caveats)
         if route.kind == routes.DEVICE and answers["hardware"] == "laptop" and facts.memory:
             gb = facts.memory.gb_16bit if route.precision == "16-bit" else facts.memory.gb_4bit
             if gb > 16:
@@ -306,6 +327,8 @@ def duties_and_caveats(facts, answers, route, criteria_names):
     if licence.get("remote_restriction"):
         caveats.append(msg(CAVEAT_REMOTE))
     _lifecycle_caveat(facts, caveats)
+    if facts.verified is False:
+        caveats.append(msg(CAVEAT_UNVERIFIED, name=facts.name))
     unsure = [facts.name] if facts.confidence == "low" else []
     unsure += [name] if licence.get("confidence") == "low" else []
     if unsure:

@@ -51,6 +51,7 @@ class ModelFacts:
     price_input: float | None
     price_output: float | None
     confidence: str  # the surest confidence among the model's sources: high, medium, low, or "" (unknown)
+    verified: bool | None  # whether an editor has verified its facts (None: not recorded in older snapshots)
 
     @property
     def multimodal(self):
@@ -133,4 +134,5 @@ def model_facts(index, entry, today):
         price_input=_as_float(entry.get("price_input_per_mtok")),
         price_output=_as_float(entry.get("price_output_per_mtok")),
         confidence=entry.get("confidence") or "",
+        verified=entry.get("verified"),
     )

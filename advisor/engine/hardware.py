@@ -30,6 +30,8 @@ BUDGET_GB = {
     "phone": 8,
     "laptop": 32,
 }
+# The answers that mean one GPU, by its memory: a model run there runs on that GPU.
+ONE_GPU = {"gpu-24": 24, "gpu-48": 48, "gpu-80": 80}
 LAPTOP_SMALL_GB = 16  # laptops have 16 to 32 GB: above 16 GB only the larger ones fit it
 DEVICES = frozenset({"phone", "laptop"})
 

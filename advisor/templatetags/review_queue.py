@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from advisor import models, versions, vocab
+from advisor import models, versions
 
 register = template.Library()
 
@@ -14,21 +14,20 @@ register = template.Library()
 def review_queue():
     cutoff = timezone.localdate() - models.REVIEW_STALE_AFTER
     overdue = Q(last_reviewed__lt=cutoff) | Q(last_reviewed__isnull=True)
-    low = vocab.Confidence.LOW
     return {
         "rows": [
             {
                 "label": models.AIModel._meta.verbose_name_plural,
                 "overdue": models.AIModel.objects.filter(overdue).count(),
                 "overdue_url": reverse("admin:advisor_aimodel_changelist") + "?review=stale",
-                "low": models.AIModel.objects.filter(sources__confidence=low).distinct().count(),
+                "low": models.only_low_confidence_sources(models.AIModel.objects.all()).count(),
                 "low_url": reverse("admin:advisor_aimodel_changelist") + "?sources=low",
             },
             {
                 "label": models.Licence._meta.verbose_name_plural,
                 "overdue": models.Licence.objects.filter(overdue).count(),
                 "overdue_url": reverse("admin:advisor_licence_changelist") + "?review=stale",
-                "low": models.Licence.objects.filter(sources__confidence=low).distinct().count(),
+                "low": models.only_low_confidence_sources(models.Licence.objects.all()).count(),
                 "low_url": reverse("admin:advisor_licence_changelist") + "?sources=low",
             },
         ],
