@@ -386,9 +386,27 @@ class SourceInline(admin.TabularInline):
     fields = ["title", "url", "as_of", "confidence"]
 
 
+class PublishedModelSourcesFormSet(forms.BaseInlineFormSet):
+    """A model the catalogue's next version includes must say where its facts come from."""
+
+    def clean(self):
+        super().clean()
+        if self.instance.status != vocab.EditorialStatus.PUBLISHED:
+            return
+        kept = [form for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")]
+        if not kept:
+            raise forms.ValidationError(
+                _(
+                    "A published model needs at least one source: add the page its facts come from, or save it as "
+                    "a draft."
+                )
+            )
+
+
 class ModelSourceInline(SourceInline):
     fk_name = "ai_model"
     exclude = ["licence"]
+    formset = PublishedModelSourcesFormSet
 
 
 class LicenceSourceInline(SourceInline):
@@ -610,9 +628,9 @@ class AIModelAdmin(ScoresFollowFactsMixin, VerifiedActionMixin, HistoryAdmin):
 
     @admin.action(description=_("Include selected models in the next catalogue version"))
     def publish(self, request, queryset):
-        unrated = [
-            m for m in queryset.exclude(status=vocab.EditorialStatus.PUBLISHED) if m.unrated_editorial_criteria()
-        ]
+        candidates = queryset.exclude(status=vocab.EditorialStatus.PUBLISHED).annotate(source_count=Count("sources"))
+        unrated = [m for m in candidates if m.unrated_editorial_criteria()]
+        unsourced = [m for m in candidates if not m.source_count and m not in unrated]
         if unrated:
             self.message_user(
                 request,
@@ -620,8 +638,15 @@ class AIModelAdmin(ScoresFollowFactsMixin, VerifiedActionMixin, HistoryAdmin):
                 % {"names": ", ".join(m.name for m in unrated)},
                 level=messages.WARNING,
             )
+        if unsourced:
+            self.message_user(
+                request,
+                _("Not included, no source is recorded for: %(names)s.")
+                % {"names": ", ".join(m.name for m in unsourced)},
+                level=messages.WARNING,
+            )
         count = self._set_status(
-            request, queryset.exclude(pk__in=[m.pk for m in unrated]), vocab.EditorialStatus.PUBLISHED
+            request, queryset.exclude(pk__in=[m.pk for m in unrated + unsourced]), vocab.EditorialStatus.PUBLISHED
         )
         self.message_user(
             request,

@@ -515,6 +515,8 @@ class AIModel(Reviewed, TimeStamped):
         super().clean()
         if self.release_date and self.release_date_precision == vocab.DatePrecision.MONTH:
             self.release_date = self.release_date.replace(day=1)
+        if self.release_date and self.release_date > timezone.localdate():
+            raise ValidationError({"release_date": _("This date is in the future: add the model once it is released.")})
         if self.replacement and self.replacement == self.slug:
             raise ValidationError({"replacement": _("A model cannot replace itself.")})
         unrated = self.unrated_editorial_criteria() if self.status == vocab.EditorialStatus.PUBLISHED else []

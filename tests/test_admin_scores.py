@@ -175,8 +175,17 @@ def add_form_values(editor_client, ai_model, **fields):
         modalities=["text"],
         deployment=["self-host"],
         lifecycle="active",
-        **fields,
     )
+    data.update(
+        {
+            "sources-TOTAL_FORMS": "1",
+            "sources-0-title": "Model card",
+            "sources-0-url": "https://example.org/newly-released-model",
+            "sources-0-as_of": "2026-11",
+            "sources-0-confidence": "high",
+        }
+    )
+    data.update(fields)
     return data
 
 
@@ -231,6 +240,40 @@ def test_a_new_model_is_refused_with_its_rating_incomplete_and_nothing_is_saved(
     assert message in str(response.context["adminform"].form.errors[field])
     assert 'value="Newly released model"' in response.text  # the editor's input is kept
     assert not models.AIModel.objects.filter(slug="newly-released-model").exists()
+
+
+def test_a_model_is_published_only_with_a_source_and_a_release_date_not_in_the_future(editor_client, model_with_scores):
+    unsourced = add_form_values(
+        editor_client, model_with_scores, status="published", capability="6", capability_rationale="Mid-size."
+    )
+    unsourced["sources-TOTAL_FORMS"] = "0"
+    response = editor_client.post(reverse("admin:advisor_aimodel_add"), unsourced)
+    assert response.status_code == 200
+    assert "A published model needs at least one source" in response.text
+    assert not models.AIModel.objects.filter(slug="newly-released-model").exists()
+
+    future = add_form_values(editor_client, model_with_scores, status="draft", release_date="2099-01-01")
+    response = editor_client.post(reverse("admin:advisor_aimodel_add"), future)
+    assert response.status_code == 200
+    assert "This date is in the future: add the model once it is released." in str(
+        response.context["adminform"].form.errors["release_date"]
+    )
+    assert not models.AIModel.objects.filter(slug="newly-released-model").exists()
+
+    # A draft may wait for its source; the list's action then leaves it out, saying why.
+    draft = add_form_values(
+        editor_client, model_with_scores, status="draft", capability="6", capability_rationale="Mid."
+    )
+    draft["sources-TOTAL_FORMS"] = "0"
+    assert editor_client.post(reverse("admin:advisor_aimodel_add"), draft).status_code == 302
+    added = models.AIModel.objects.get(slug="newly-released-model")
+    response = editor_client.post(
+        reverse("admin:advisor_aimodel_changelist"),
+        {"action": "publish", "_selected_action": [added.pk]},
+        follow=True,
+    )
+    assert "Not included, no source is recorded for: Newly released model." in response.text
+    assert models.AIModel.objects.get(pk=added.pk).status == "draft"
 
 
 def test_a_new_draft_may_wait_for_its_rating(editor_client, model_with_scores):

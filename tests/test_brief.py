@@ -152,6 +152,10 @@ class BriefTests(TestCase):
         assert "attachment" in response["Content-Disposition"]
         text = response.content.decode()
         assert text.startswith("# Decision record: Start with")
+        number = self.recommendation.catalogue_version_id
+        assert f", catalogue version {number} ({self.recommendation.catalogue_fingerprint[:12]})," in text
+        page = self.client.get(self.url).content.decode()
+        assert f'on <a href="/changes/#version-{number}">catalogue version {number}</a>' in page
         for heading in ("## Context", "## Decision", "## Options considered", "## Consequences and duties"):
             assert f"\n{heading}\n" in text
         assert "<" not in text.replace(f"<http://testserver{self.url}>", "")  # no HTML escapes or tags
