@@ -116,6 +116,33 @@ class AIModelForm(forms.ModelForm):
         model = models.AIModel
         fields = "__all__"  # noqa: DJ007 - the admin fieldsets choose what is shown
 
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:  # a rating given in the scores table below counts for publishing in the same save
+            self.instance.ratings_on_save = self._ratings_in_scores_table()
+        return cleaned
+
+    def _ratings_in_scores_table(self):
+        """The editorial ratings posted in this page's scores table (ScoreInline), {slug: (value, rationale)}."""
+        prefix = models.AIModel.scores.rel.get_accessor_name()
+        try:
+            total = min(int(self.data.get(f"{prefix}-TOTAL_FORMS", 0)), len(scoring.CRITERIA))
+        except ValueError:
+            return {}
+        rows = {self.data.get(f"{prefix}-{row}-id", ""): row for row in range(total)}
+        editorial = models.Score.objects.filter(
+            ai_model=self.instance,
+            criterion__slug__in=scoring.EDITORIAL,
+            pk__in=[pk for pk in rows if pk.isdigit()],
+        ).values_list("pk", "criterion__slug")
+        return {
+            slug: (
+                self.data.get(f"{prefix}-{rows[str(pk)]}-value"),
+                self.data.get(f"{prefix}-{rows[str(pk)]}-rationale") or "",
+            )
+            for pk, slug in editorial
+        }
+
 
 class AIModelAddForm(AIModelForm):
     """The form that adds a model, with its capability rating, so that one save can publish it.

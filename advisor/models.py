@@ -364,8 +364,9 @@ class AIModelQuerySet(models.QuerySet):
 
 
 class AIModel(Reviewed, TimeStamped):
-    # Editorial ratings given on the form that adds the model, {criterion slug: (value, rationale)}:
-    # they count as rated for the publish check, and scores_recompute() saves them with its scores.
+    # Editorial ratings given with the form being saved, {criterion slug: (value, rationale)}: on the
+    # form that adds the model, or in the scores table of its change form. They count for the publish
+    # check; scores_recompute() saves those of a new model with its scores.
     ratings_on_save = MappingProxyType({})
 
     name = models.CharField(_("name"), max_length=200)
@@ -535,7 +536,7 @@ class AIModel(Reviewed, TimeStamped):
         """Names of the editorial criteria (capability) no editor has rated for this model yet."""
         from advisor import scoring
 
-        rated = set(self.ratings_on_save)
+        rated = set()
         if self.pk:
             rated = set(
                 self.scores.filter(criterion__slug__in=scoring.EDITORIAL)
@@ -543,6 +544,11 @@ class AIModel(Reviewed, TimeStamped):
                 .exclude(rationale="")
                 .values_list("criterion__slug", flat=True)
             )
+        for slug, (_value, rationale) in self.ratings_on_save.items():  # what this save gives wins
+            if rationale.strip() and rationale.strip() != scoring.PLACEHOLDER_RATIONALE:
+                rated.add(slug)
+            else:
+                rated.discard(slug)
         names = dict(Criterion.objects.filter(slug__in=scoring.EDITORIAL).values_list("slug", "name"))
         return [str(names.get(slug, slug)) for slug in scoring.EDITORIAL if slug not in rated]
 

@@ -302,3 +302,31 @@ def test_the_scores_own_admin_page_refuses_a_computed_change_without_an_override
     assert editor_client.post(url, data).status_code == 302
     kept = models.Score.objects.get(pk=score.pk)
     assert (kept.value, kept.is_override) == (int(data["value"]), True)
+
+
+def test_a_draft_is_rated_in_its_scores_table_and_published_in_the_same_save(editor_client, model_with_scores):
+    from advisor import scoring
+
+    models.AIModel.objects.filter(pk=model_with_scores.pk).update(status="draft")
+    model_with_scores.scores.filter(criterion__slug="capability").update(
+        value=5, rationale=scoring.PLACEHOLDER_RATIONALE
+    )
+    url = reverse("admin:advisor_aimodel_change", args=[model_with_scores.pk])
+    page = editor_client.get(url)
+    data = form_values(page)
+    row = score_row(page, "capability")
+    data["status"] = "published"
+
+    refused = editor_client.post(url, data)  # the placeholder is not a rating
+    assert refused.status_code == 200
+    assert "Publish it once an editor has rated its Capability" in refused.text
+    assert models.AIModel.objects.get(pk=model_with_scores.pk).status == "draft"
+
+    data[f"{row}-value"] = "8"
+    data[f"{row}-rationale"] = "Leads the open models on the benchmarks its card cites."
+    response = editor_client.post(url, data)
+
+    assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+    assert models.AIModel.objects.get(pk=model_with_scores.pk).status == "published"
+    capability = model_with_scores.scores.get(criterion__slug="capability")
+    assert (capability.value, capability.rationale) == (8, "Leads the open models on the benchmarks its card cites.")
