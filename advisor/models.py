@@ -49,8 +49,18 @@ def not_after_today(value):
 
 
 def as_of_not_after_today(value):
-    """A source's date (YYYY, YYYY-MM or YYYY-MM-DD) cannot be later than today, at its own precision."""
-    if value and value > timezone.localdate().isoformat()[: len(value)]:
+    """A source's date (YYYY, YYYY-MM or YYYY-MM-DD) is a real date, not later than today at its own precision.
+
+    ``as_of_validator`` checks the form; a value not in that form is left to it.
+    """
+    if not value or not as_of_validator.regex.match(value):
+        return
+    year, month, day = (value.split("-") + ["01", "01"])[:3]
+    try:
+        datetime.date(int(year), int(month), int(day))
+    except ValueError:
+        raise ValidationError(_("This is not a real date: check the month and the day."), code="invalid") from None
+    if value > timezone.localdate().isoformat()[: len(value)]:
         raise ValidationError(_("This date is in the future: use the date of what was read."), code="future")
 
 

@@ -140,6 +140,11 @@ def test_facts_cannot_be_dated_after_today_by_an_editor(editor_client):
     assert "This date is in the future: use the day the facts were checked." in response.text
     assert "This date is in the future: use the date of what was read." in response.text
     assert not models.Licence.objects.filter(slug="community-licence").exists()
+    # A date that does not exist is said to be one, not to be in the future.
+    unreal = _licence_post(**sources, **{"sources-0-as_of": f"{today.year - 1}-13-45"})
+    response = editor_client.post(reverse("admin:advisor_licence_add"), unreal)
+    assert "This is not a real date: check the month and the day." in response.text
+    assert "in the future" not in response.text
     # Today, at each precision, is fine.
     present = _licence_post(last_reviewed=today.isoformat(), **sources, **{"sources-0-as_of": today.strftime("%Y-%m")})
     assert editor_client.post(reverse("admin:advisor_licence_add"), present).status_code == 302
