@@ -9,6 +9,7 @@ never shown. Every listing reads the versions' summaries in one query.
 
 import datetime
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.db.models import Q
 from django.urls import reverse
@@ -17,7 +18,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from advisor import catalogue, models
+from advisor import browse, catalogue, models, vocab
 from advisor.versions import MODEL_CLASSES
 
 EMPTY = catalogue.fingerprint_of(catalogue.EMPTY_SNAPSHOT)
@@ -105,6 +106,22 @@ def _item_text(item):
     return str(item)
 
 
+def _threshold_text(item):
+    (row,) = browse.threshold_rows(SimpleNamespace(thresholds=[item]))
+    return _("%(what)s: %(effect)s") % {"what": row["what"], "effect": row["effect_short"].lower()}
+
+
+def _use_restriction_text(item):
+    (row,) = browse.use_restriction_rows(SimpleNamespace(use_restrictions=[item]))
+    use = row["clause"] if item.get("use") == vocab.RestrictedUse.OTHER and row["clause"] else row["use"]
+    return _("%(use)s: %(rule)s") % {"use": use, "rule": row["rule"][:1].lower() + row["rule"][1:]}
+
+
+# List fields whose items are said as the public pages say them ("More than 700 million monthly
+# active users: separate licence required"); other lists name their items' keys and values.
+ITEM_TEXT = {"thresholds": _threshold_text, "use_restrictions": _use_restriction_text}
+
+
 def _label(model_field):
     label = str(model_field.verbose_name)
     return label[:1].upper() + label[1:]
@@ -114,10 +131,11 @@ def _line(model_class, field_name, old, new):
     model_field = model_class._meta.get_field(field_name)
     label = _label(model_field)
     if isinstance(old, list) or isinstance(new, list):
-        old_items = [_item_text(item) for item in old or []]
-        new_items = [_item_text(item) for item in new or []]
-        added = [item for item in new_items if item not in old_items]
-        removed = [item for item in old_items if item not in new_items]
+        text = ITEM_TEXT.get(field_name, _item_text)
+        added = [text(item) for item in new or [] if item not in (old or [])]
+        removed = [text(item) for item in old or [] if item not in (new or [])]
+        if added and sorted(added) == sorted(removed):  # only what the text leaves out (a note, a source)
+            return _("%(field)s reworded") % {"field": label}
         parts = []
         if added:
             parts.append(_("added %(items)s") % {"items": "; ".join(added)})

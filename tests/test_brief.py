@@ -264,7 +264,7 @@ class BriefTests(TestCase):
         # The result made before the change keeps its steps; its notice names the change.
         page = html_text(self.client.get(self.url).content.decode())
         assert "operating critical infrastructure" not in page[page.index("Next steps") : page.index("Computed on")]
-        assert "use other, rule forbidden, clause operating critical infrastructure" in page
+        assert "Use restrictions: added " in page and "operating critical infrastructure: forbidden" in page
 
 
 class TodayPreviewTests(TestCase):

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from advisor import catalogue, models, services, versions, vocab
 from tests.conftest import complete_answers, editors_group
+from tests.test_brief import html_text
 
 
 class FirstPublishTests(TestCase):
@@ -221,6 +222,26 @@ class ChangesTests(TestCase):
         # Newest version first: the licence change was published after the model's.
         content = response.content.decode()
         assert content.index("Notable clauses reworded") < content.index("Lifecycle: Active")
+
+    def test_licence_gates_and_use_restrictions_read_as_on_the_licence_page(self):
+        licence = models.Licence.objects.get(slug="llama-3.1-community")
+        gate = {"kind": "mau", "value": 700_000_000, "effect": "separate-licence", "note": "Ask Meta for a licence."}
+        self.edit(licence, thresholds=[gate], use_restrictions=[])
+        self.edit(
+            licence,
+            thresholds=[{**gate, "value": 1_000_000}],
+            use_restrictions=[{"use": "biometric-identification", "rule": "forbidden", "clause": "face recognition"}],
+        )
+        self.edit(licence, thresholds=[{**gate, "value": 1_000_000, "note": "Reworded note."}])
+
+        content = html_text(self.client.get(reverse("advisor:changes")).content.decode())
+        assert (
+            "User and revenue thresholds: added More than 1 million monthly active users: separate licence "
+            "needed, removed More than 700 million monthly active users: separate licence needed"
+        ) in content
+        assert "Use restrictions: added Biometric identification: forbidden" in content
+        assert "User and revenue thresholds reworded" in content
+        assert "separate-licence" not in content and "kind mau" not in content
 
     def test_drafts_stay_out_and_publishing_a_model_adds_it(self):
         draft = self.published_model()
