@@ -55,7 +55,7 @@ def as_of_not_after_today(value):
     """
     if not value or not as_of_validator.regex.match(value):
         return
-    year, month, day = (value.split("-") + ["01", "01"])[:3]
+    year, month, day = [*value.split("-"), "01", "01"][:3]
     try:
         datetime.date(int(year), int(month), int(day))
     except ValueError:
