@@ -530,6 +530,24 @@ class AIModel(Reviewed, TimeStamped):
             raise ValidationError({"release_date": _("This date is in the future: add the model once it is released.")})
         if self.replacement and self.replacement == self.slug:
             raise ValidationError({"replacement": _("A model cannot replace itself.")})
+        closed = self.access == vocab.Access.CLOSED_API
+        if closed and self.weights_available:
+            raise ValidationError(
+                {"weights_available": _("A closed API model has no published weights: choose open weights as access.")}
+            )
+        if not closed and self.access and not self.weights_available:
+            raise ValidationError(
+                {"weights_available": _("Open weights are published: tick this, or choose closed API.")}
+            )
+        if not closed and self.lifecycle != vocab.Lifecycle.ACTIVE:
+            raise ValidationError(
+                {
+                    "lifecycle": _(
+                        "Published weights do not retire: leave open models active, and say in the notes when a "
+                        "provider stops serving them."
+                    )
+                }
+            )
         unrated = self.unrated_editorial_criteria() if self.status == vocab.EditorialStatus.PUBLISHED else []
         if unrated:
             raise ValidationError(

@@ -276,6 +276,26 @@ def test_a_model_is_published_only_with_a_source_and_a_release_date_not_in_the_f
     assert models.AIModel.objects.get(pk=added.pk).status == "draft"
 
 
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"access": "closed-api"}, "weights_available", "A closed API model has no published weights"),
+        ({"weights_available": ""}, "weights_available", "Open weights are published"),
+        ({"lifecycle": "retired"}, "lifecycle", "Published weights do not retire"),
+    ],
+)
+def test_facts_that_contradict_each_other_are_refused_next_to_the_field(
+    editor_client, model_with_scores, fields, field, message
+):
+    data = add_form_values(editor_client, model_with_scores, status="draft", **fields)
+
+    response = editor_client.post(reverse("admin:advisor_aimodel_add"), data)
+
+    assert response.status_code == 200
+    assert message in str(response.context["adminform"].form.errors[field])
+    assert not models.AIModel.objects.filter(slug="newly-released-model").exists()
+
+
 def test_a_new_draft_may_wait_for_its_rating(editor_client, model_with_scores):
     data = add_form_values(editor_client, model_with_scores, status="draft")
 
