@@ -1,4 +1,5 @@
 import csv
+import dataclasses
 import io
 import json
 
@@ -12,15 +13,16 @@ from django.db.models import Count, F
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.csp import CSP
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from django.views.decorators.csp import csp_override
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from advisor import brief, catalogue, changes, models, scoring, services, vocab
 from advisor.forms import AudiencePresetForm
@@ -50,6 +52,18 @@ class TextareaField(forms.CharField):
         return models.unix_line_breaks(super().to_python(value))
 
 
+class ReadableHistory(HistoricalRecordContextHelper):
+    """A change in an entry's admin history, worded as /changes/ words it (``changes.value_text``)."""
+
+    def format_delta_change(self, change):
+        return dataclasses.replace(
+            change,
+            field=capfirst(self.model._meta.get_field(change.field).verbose_name),
+            old=changes.value_text(self.model, change.field, change.old),
+            new=changes.value_text(self.model, change.field, change.new),
+        )
+
+
 class HistoryAdmin(SimpleHistoryAdmin):
     """The admin of a catalogue model whose every change is kept (django-simple-history)."""
 
@@ -64,13 +78,24 @@ class HistoryAdmin(SimpleHistoryAdmin):
     def history_view(self, request, object_id, extra_context=None):
         return super().history_view(request, object_id, extra_context=extra_context)
 
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ReadableHistory(self.model, historical_record)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         request.reverting = True  # a revert saves the version's values, though its form shows them unchanged
+        request.reverted_to = (
+            self.model.history.filter(history_id=version_id).values_list("history_date", flat=True).first()
+        )
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def save_model(self, request, obj, form, change):
-        if change and not form.has_changed() and not getattr(request, "reverting", False):
+        reverting = getattr(request, "reverting", False)
+        if change and not form.has_changed() and not reverting:
             return  # saved unchanged: no history row, no edit waiting to be published
+        if reverting and request.reverted_to:
+            obj._change_reason = gettext("Reverted to the version of %(date)s") % {
+                "date": formats.date_format(timezone.localtime(request.reverted_to), "DATETIME_FORMAT")
+            }
         super().save_model(request, obj, form, change)
 
 

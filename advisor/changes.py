@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import formats
 from django.utils.dateparse import parse_date
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -117,14 +118,36 @@ def _use_restriction_text(item):
     return _("%(use)s: %(rule)s") % {"use": use, "rule": row["rule"][:1].lower() + row["rule"][1:]}
 
 
+def _label_of(choices):
+    labels = dict(choices.choices)
+    return lambda item: str(labels.get(item, item))
+
+
 # List fields whose items are said as the public pages say them ("More than 700 million monthly
-# active users: separate licence required"); other lists name their items' keys and values.
-ITEM_TEXT = {"thresholds": _threshold_text, "use_restrictions": _use_restriction_text}
+# active users: separate licence needed", "European Union"); other lists name their items' keys and values.
+ITEM_TEXT = {
+    "thresholds": _threshold_text,
+    "use_restrictions": _use_restriction_text,
+    "excluded_jurisdictions": _label_of(vocab.Jurisdiction),
+    "modalities": _label_of(vocab.Modality),
+    "fine_tuning": _label_of(vocab.FineTuning),
+    "deployment": _label_of(vocab.Deployment),
+}
 
 
 def _label(model_field):
     label = str(model_field.verbose_name)
     return label[:1].upper() + label[1:]
+
+
+def value_text(model_class, field_name, value, *, up_to=300):
+    """A field's value as readers read it (choices by label, gates as sentences), shortened to ``up_to``."""
+    model_field = model_class._meta.get_field(field_name)
+    if isinstance(value, list) and value:
+        text = "; ".join(ITEM_TEXT.get(field_name, _item_text)(item) for item in value)
+    else:
+        text = _display(model_field, value)
+    return Truncator(text).chars(up_to)
 
 
 def _line(model_class, field_name, old, new):
