@@ -2,6 +2,7 @@ import csv
 import dataclasses
 import io
 import json
+import re
 
 from django import forms
 from django.conf import settings
@@ -53,9 +54,15 @@ class TextareaField(forms.CharField):
 
 
 class ReadableHistory(HistoricalRecordContextHelper):
-    """A change in an entry's admin history, worded as /changes/ words it (``changes.value_text``)."""
+    """A change in an entry's admin history, worded as /changes/ words it (``changes.value_text``).
+
+    A long text keeps django-simple-history's display, which shows where the two versions differ.
+    """
 
     def format_delta_change(self, change):
+        texts = isinstance(change.old, str) and isinstance(change.new, str)
+        if texts and max(len(change.old), len(change.new)) > changes.QUOTED_UP_TO:
+            return super().format_delta_change(change)
         return dataclasses.replace(
             change,
             field=capfirst(self.model._meta.get_field(change.field).verbose_name),
@@ -141,31 +148,32 @@ class AIModelForm(forms.ModelForm):
         model = models.AIModel
         fields = "__all__"  # noqa: DJ007 - the admin fieldsets choose what is shown
 
+    # Whether the editor may change scores, so that the scores table on the page saves what it posts
+    # (AIModelAdmin.get_form sets it per request).
+    scores_editable = False
+
     def clean(self):
         cleaned = super().clean()
-        if self.instance.pk:  # a rating given in the scores table below counts for publishing in the same save
+        if self.instance.pk and self.scores_editable:  # a rating in the scores table below counts in this save
             self.instance.ratings_on_save = self._ratings_in_scores_table()
         return cleaned
 
     def _ratings_in_scores_table(self):
-        """The editorial ratings posted in this page's scores table (ScoreInline), {slug: (value, rationale)}."""
+        """The editorial ratings posted in this page's scores table (ScoreInline), {slug: (value, rationale)}.
+
+        The table's own forms check the values; only the rationale decides whether a rating was given.
+        """
         prefix = models.AIModel.scores.rel.get_accessor_name()
-        try:
-            total = min(int(self.data.get(f"{prefix}-TOTAL_FORMS", 0)), len(scoring.CRITERIA))
-        except ValueError:
-            return {}
+        total = self.data.get(f"{prefix}-TOTAL_FORMS", "")
+        total = min(int(total), len(scoring.CRITERIA)) if re.fullmatch(r"\d{1,3}", total) else 0
         rows = {self.data.get(f"{prefix}-{row}-id", ""): row for row in range(total)}
         editorial = models.Score.objects.filter(
             ai_model=self.instance,
             criterion__slug__in=scoring.EDITORIAL,
-            pk__in=[pk for pk in rows if pk.isdigit()],
-        ).values_list("pk", "criterion__slug")
+            pk__in=[int(pk) for pk in rows if re.fullmatch(r"\d{1,18}", pk)],
+        ).values_list("pk", "criterion__slug", "value")
         return {
-            slug: (
-                self.data.get(f"{prefix}-{rows[str(pk)]}-value"),
-                self.data.get(f"{prefix}-{rows[str(pk)]}-rationale") or "",
-            )
-            for pk, slug in editorial
+            slug: (value, self.data.get(f"{prefix}-{rows[str(pk)]}-rationale") or "") for pk, slug, value in editorial
         }
 
 
@@ -182,7 +190,7 @@ class AIModelAddForm(AIModelForm):
         required=False,
         help_text=_("0 to 10, against the other models in the catalogue. Needed to publish the model."),
     )
-    capability_rationale = forms.CharField(
+    capability_rationale = TextareaField(
         label=_("Why this score"),
         required=False,
         max_length=models.TEXT_MAX,
@@ -198,10 +206,8 @@ class AIModelAddForm(AIModelForm):
         elif rationale and value is None and "capability" not in self.errors:
             self.add_error("capability", _("Give the score this reason is for."))
         elif value is not None:
-            self.instance.ratings_on_save = {"capability": (value, models.unix_line_breaks(rationale))}
-        elif cleaned.get("status") == vocab.EditorialStatus.PUBLISHED:
-            self.add_error("capability", _("To publish the model now, rate its capability here, with the reason."))
-        return cleaned
+            self.instance.ratings_on_save = {"capability": (value, rationale)}
+        return cleaned  # publishing it unrated: the model's own check says so, on its status
 
 
 class ReadableJSONField(forms.JSONField):
@@ -390,10 +396,31 @@ class ScoreInlineForm(forms.ModelForm):
 
 
 class ScoreForm(ScoreInlineForm):
-    """A score on its own admin page: the same checks as in the model's scores table."""
+    """A score on its own admin page: the same checks as in the model's scores table.
+
+    There the model's form sees a published model's capability left unrated; here this form does.
+    """
 
     class Meta(ScoreInlineForm.Meta):
         fields = ["ai_model", *ScoreInlineForm.Meta.fields]
+
+    def clean(self):
+        cleaned = super().clean()
+        criterion, ai_model = cleaned.get("criterion"), cleaned.get("ai_model")
+        rationale = (cleaned.get("rationale") or "").strip()
+        if (
+            criterion is not None
+            and ai_model is not None
+            and criterion.slug in scoring.EDITORIAL
+            and ai_model.status == vocab.EditorialStatus.PUBLISHED
+            and rationale == scoring.PLACEHOLDER_RATIONALE  # an empty one is refused as a required field
+        ):
+            self.add_error(
+                "rationale",
+                _("A published model's %(criterion)s needs an editor's rationale: say what the score rests on.")
+                % {"criterion": criterion.name},
+            )
+        return cleaned
 
 
 class ScoreInline(admin.TabularInline):
@@ -654,7 +681,9 @@ class AIModelAdmin(ScoresFollowFactsMixin, VerifiedActionMixin, HistoryAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
             kwargs["form"] = AIModelAddForm
-        return super().get_form(request, obj, change, **kwargs)
+        form = super().get_form(request, obj, change, **kwargs)
+        form.scores_editable = request.user.has_perm("advisor.change_score")
+        return form
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -683,6 +712,7 @@ class AIModelAdmin(ScoresFollowFactsMixin, VerifiedActionMixin, HistoryAdmin):
         candidates = queryset.exclude(status=vocab.EditorialStatus.PUBLISHED).annotate(source_count=Count("sources"))
         unrated = [m for m in candidates if m.unrated_editorial_criteria()]
         unsourced = [m for m in candidates if not m.source_count and m not in unrated]
+        unreleased = [m for m in candidates if m.is_unreleased and m not in unrated + unsourced]
         if unrated:
             self.message_user(
                 request,
@@ -697,9 +727,14 @@ class AIModelAdmin(ScoresFollowFactsMixin, VerifiedActionMixin, HistoryAdmin):
                 % {"names": ", ".join(m.name for m in unsourced)},
                 level=messages.WARNING,
             )
-        count = self._set_status(
-            request, queryset.exclude(pk__in=[m.pk for m in unrated + unsourced]), vocab.EditorialStatus.PUBLISHED
-        )
+        if unreleased:
+            self.message_user(
+                request,
+                _("Not included, not released yet: %(names)s.") % {"names": ", ".join(m.name for m in unreleased)},
+                level=messages.WARNING,
+            )
+        left_out = [m.pk for m in unrated + unsourced + unreleased]
+        count = self._set_status(request, queryset.exclude(pk__in=left_out), vocab.EditorialStatus.PUBLISHED)
         self.message_user(
             request,
             ngettext(

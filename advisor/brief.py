@@ -285,7 +285,9 @@ def comparison(result, picks):
                     "cells": [{"pick": p["name"], "value": None} for p in picks],
                 },
             )
-            row["cells"][column] = {"pick": pick["name"], **contribution}
+            rationale = contribution.get("rationale")  # a message; a plain text in results saved whole before
+            text = rationale.get("text", "") if isinstance(rationale, dict) else rationale or ""
+            row["cells"][column] = {"pick": pick["name"], **contribution, "rationale": text}
     return sorted(rows.values(), key=lambda row: -row["weight"])
 
 

@@ -291,10 +291,15 @@ def use_restriction_rows(licence):
     return rows
 
 
-def _use_names(rows):
-    """Short names for a glance item: the use's label, or the clause for an "other" use."""
+def use_name(row):
+    """A use restriction's short name (a ``use_restriction_rows`` row): its use, or the clause of an "other" use."""
     other = str(dict(vocab.RestrictedUse.choices)[vocab.RestrictedUse.OTHER])
-    return "; ".join(row["clause"] if row["use"] == other and row["clause"] else row["use"] for row in rows)
+    return row["clause"] if row["use"] == other and row["clause"] else row["use"]
+
+
+def _use_names(rows):
+    """Short names for a glance item."""
+    return "; ".join(use_name(row) for row in rows)
 
 
 def fine_tuning_end(until, today):

@@ -96,6 +96,8 @@ def _display(model_field, value):
         return _("yes") if value else _("no")
     if isinstance(model_field, models.models.DateField) and isinstance(value, str) and parse_date(value):
         return formats.date_format(parse_date(value), "DATE_FORMAT")
+    if isinstance(value, datetime.date):
+        return formats.date_format(value, "DATE_FORMAT")
     if isinstance(value, list):
         return ", ".join(_item_text(item) for item in value)
     return str(value)
@@ -109,13 +111,12 @@ def _item_text(item):
 
 def _threshold_text(item):
     (row,) = browse.threshold_rows(SimpleNamespace(thresholds=[item]))
-    return _("%(what)s: %(effect)s") % {"what": row["what"], "effect": row["effect_short"].lower()}
+    return _("%(what)s (%(effect)s)") % {"what": row["what"], "effect": row["effect_short"]}
 
 
 def _use_restriction_text(item):
     (row,) = browse.use_restriction_rows(SimpleNamespace(use_restrictions=[item]))
-    use = row["clause"] if item.get("use") == vocab.RestrictedUse.OTHER and row["clause"] else row["use"]
-    return _("%(use)s: %(rule)s") % {"use": use, "rule": row["rule"][:1].lower() + row["rule"][1:]}
+    return _("%(use)s (%(rule)s)") % {"use": browse.use_name(row), "rule": row["rule"]}
 
 
 def _label_of(choices):
@@ -140,9 +141,15 @@ def _label(model_field):
     return label[:1].upper() + label[1:]
 
 
+# List fields where None means "not verified" and [] "verified: none" (Licence.thresholds, .use_restrictions).
+UNVERIFIED_WHEN_NONE = frozenset({"thresholds", "use_restrictions"})
+
+
 def value_text(model_class, field_name, value, *, up_to=300):
     """A field's value as readers read it (choices by label, gates as sentences), shortened to ``up_to``."""
     model_field = model_class._meta.get_field(field_name)
+    if value is None and field_name in UNVERIFIED_WHEN_NONE:
+        return _("not verified")
     if isinstance(value, list) and value:
         text = "; ".join(ITEM_TEXT.get(field_name, _item_text)(item) for item in value)
     else:
@@ -153,6 +160,8 @@ def value_text(model_class, field_name, value, *, up_to=300):
 def _line(model_class, field_name, old, new):
     model_field = model_class._meta.get_field(field_name)
     label = _label(model_field)
+    if (old is None or new is None) and field_name in UNVERIFIED_WHEN_NONE:
+        return f"{label}: {value_text(model_class, field_name, old)} → {value_text(model_class, field_name, new)}"
     if isinstance(old, list) or isinstance(new, list):
         text = ITEM_TEXT.get(field_name, _item_text)
         added = [text(item) for item in new or [] if item not in (old or [])]

@@ -526,8 +526,10 @@ class AIModel(Reviewed, TimeStamped):
         super().clean()
         if self.release_date and self.release_date_precision == vocab.DatePrecision.MONTH:
             self.release_date = self.release_date.replace(day=1)
-        if self.release_date and self.release_date > timezone.localdate():
-            raise ValidationError({"release_date": _("This date is in the future: add the model once it is released.")})
+        if self.status == vocab.EditorialStatus.PUBLISHED and self.is_unreleased:
+            raise ValidationError(
+                {"release_date": _("This date is in the future: keep the model a draft until it is released.")}
+            )
         if self.replacement and self.replacement == self.slug:
             raise ValidationError({"replacement": _("A model cannot replace itself.")})
         closed = self.access == vocab.Access.CLOSED_API
@@ -579,6 +581,11 @@ class AIModel(Reviewed, TimeStamped):
                 rated.discard(slug)
         names = dict(Criterion.objects.filter(slug__in=scoring.EDITORIAL).values_list("slug", "name"))
         return [str(names.get(slug, slug)) for slug in scoring.EDITORIAL if slug not in rated]
+
+    @property
+    def is_unreleased(self):
+        """Announced for a later date: a draft until then, never in a published catalogue version."""
+        return self.release_date is not None and self.release_date > timezone.localdate()
 
     @property
     def release_label(self):

@@ -212,7 +212,7 @@ def test_an_editor_adds_and_publishes_a_new_model_in_one_save(editor_client, mod
     assert added.scores.count() == models.Criterion.objects.count()  # the computed ones too
     versions.publish()
     assert "Newly released model" in editor_client.get(reverse("advisor:model-list")).text
-    # Not verified by an editor yet: the engine reads so, and a result that picks it says so.
+    # Not verified by an editor yet: the engine's snapshot says so (its caveat is tested in test_engine).
     snapshot = catalogue.catalogue_snapshot()["models"]
     assert next(entry for entry in snapshot if entry["slug"] == "newly-released-model")["verified"] is False
     # On the model's own page, capability is edited under Scores, not twice.
@@ -223,7 +223,7 @@ def test_an_editor_adds_and_publishes_a_new_model_in_one_save(editor_client, mod
 @pytest.mark.parametrize(
     ("fields", "field", "message"),
     [
-        ({"status": "published"}, "capability", "To publish the model now, rate its capability here"),
+        ({"status": "published"}, "status", "Publish it once an editor has rated its Capability"),
         ({"status": "draft", "capability": "7"}, "capability_rationale", "a capability score needs its reason"),
         ({"status": "draft", "capability_rationale": "Strong."}, "capability", "Give the score this reason is for"),
         ({"status": "draft", "capability": "11", "capability_rationale": "x"}, "capability", "less than or equal"),
@@ -252,13 +252,29 @@ def test_a_model_is_published_only_with_a_source_and_a_release_date_not_in_the_f
     assert "A published model needs at least one source" in response.text
     assert not models.AIModel.objects.filter(slug="newly-released-model").exists()
 
-    future = add_form_values(editor_client, model_with_scores, status="draft", release_date="2099-01-01")
+    future = add_form_values(
+        editor_client,
+        model_with_scores,
+        status="published",
+        release_date="2099-01-01",
+        capability="6",
+        capability_rationale="Mid-size.",
+    )
     response = editor_client.post(reverse("admin:advisor_aimodel_add"), future)
     assert response.status_code == 200
-    assert "This date is in the future: add the model once it is released." in str(
+    assert "This date is in the future: keep the model a draft until it is released." in str(
         response.context["adminform"].form.errors["release_date"]
     )
     assert not models.AIModel.objects.filter(slug="newly-released-model").exists()
+    # An announced model may wait as a draft; the list's action leaves it out until its day.
+    announced = {**future, "status": "draft", "slug": "announced-model"}
+    assert editor_client.post(reverse("admin:advisor_aimodel_add"), announced).status_code == 302
+    response = editor_client.post(
+        reverse("admin:advisor_aimodel_changelist"),
+        {"action": "publish", "_selected_action": [models.AIModel.objects.get(slug="announced-model").pk]},
+        follow=True,
+    )
+    assert "Not included, not released yet: Newly released model." in response.text
 
     # A draft may wait for its source; the list's action then leaves it out, saying why.
     draft = add_form_values(
@@ -294,6 +310,23 @@ def test_facts_that_contradict_each_other_are_refused_next_to_the_field(
     assert response.status_code == 200
     assert message in str(response.context["adminform"].form.errors[field])
     assert not models.AIModel.objects.filter(slug="newly-released-model").exists()
+
+
+def test_the_scores_own_page_keeps_a_published_models_capability_rated(editor_client, model_with_scores):
+    from advisor import scoring
+
+    capability = models.Score.objects.get(ai_model=model_with_scores, criterion__slug="capability")
+    url = reverse("admin:advisor_score_change", args=[capability.pk])
+    data = form_values(editor_client.get(url))
+    data["rationale"] = scoring.PLACEHOLDER_RATIONALE  # put back the stand-in of an unrated model
+
+    response = editor_client.post(url, data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["rationale"] == [
+        "A published model's Capability needs an editor's rationale: say what the score rests on."
+    ]
+    assert models.Score.objects.get(pk=capability.pk).rationale == capability.rationale
 
 
 def test_a_new_draft_may_wait_for_its_rating(editor_client, model_with_scores):

@@ -233,14 +233,16 @@ class ChangesTests(TestCase):
             use_restrictions=[{"use": "biometric-identification", "rule": "forbidden", "clause": "face recognition"}],
         )
         self.edit(licence, thresholds=[{**gate, "value": 1_000_000, "note": "Reworded note."}])
+        self.edit(licence, use_restrictions=None)  # no longer verified
 
         content = html_text(self.client.get(reverse("advisor:changes")).content.decode())
         assert (
-            "User and revenue thresholds: added More than 1 million monthly active users: separate licence "
-            "needed, removed More than 700 million monthly active users: separate licence needed"
+            "User and revenue thresholds: added More than 1 million monthly active users (Separate licence "
+            "needed), removed More than 700 million monthly active users (Separate licence needed)"
         ) in content
-        assert "Use restrictions: added Biometric identification: forbidden" in content
+        assert "Use restrictions: added Biometric identification (Forbidden)" in content
         assert "User and revenue thresholds reworded" in content
+        assert "Use restrictions: Biometric identification (Forbidden) → not verified" in content
         assert "separate-licence" not in content and "kind mau" not in content
 
     def test_drafts_stay_out_and_publishing_a_model_adds_it(self):

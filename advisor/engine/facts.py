@@ -17,6 +17,7 @@ CRITERIA = scoring.CRITERIA
 MISSING_SCORE = 5
 MISSING_RATIONALE = _("No score recorded yet, so it counts as %(value)s out of 10.")
 # A score's rationale as the catalogue records it: catalogue content, shown as written.
+# Translators: keep as it is; the rationale is an editor's text from the catalogue.
 RECORDED_RATIONALE = _("%(rationale)s")
 
 

@@ -31,7 +31,7 @@ BUDGET_GB = {
     "laptop": 32,
 }
 # The answers that mean one GPU, by its memory: a model run there runs on that GPU.
-ONE_GPU = {"gpu-24": 24, "gpu-48": 48, "gpu-80": 80}
+ONE_GPU = {answer: BUDGET_GB[answer] for answer in ("gpu-24", "gpu-48", "gpu-80")}
 LAPTOP_SMALL_GB = 16  # laptops have 16 to 32 GB: above 16 GB only the larger ones fit it
 DEVICES = frozenset({"phone", "laptop"})
 
