@@ -413,7 +413,8 @@ class ScoreForm(ScoreInlineForm):
             and ai_model is not None
             and criterion.slug in scoring.EDITORIAL
             and ai_model.status == vocab.EditorialStatus.PUBLISHED
-            and rationale == scoring.PLACEHOLDER_RATIONALE  # an empty one is refused as a required field
+            and rationale  # an empty one is refused as a required field
+            and not scoring.is_rated(rationale)
         ):
             self.add_error(
                 "rationale",
@@ -709,31 +710,24 @@ class AIModelAdmin(ScoresFollowFactsMixin, VerifiedActionMixin, HistoryAdmin):
 
     @admin.action(description=_("Include selected models in the next catalogue version"))
     def publish(self, request, queryset):
-        candidates = queryset.exclude(status=vocab.EditorialStatus.PUBLISHED).annotate(source_count=Count("sources"))
-        unrated = [m for m in candidates if m.unrated_editorial_criteria()]
-        unsourced = [m for m in candidates if not m.source_count and m not in unrated]
-        unreleased = [m for m in candidates if m.is_unreleased and m not in unrated + unsourced]
-        if unrated:
-            self.message_user(
-                request,
-                _("Not included, no editor has rated their capability with a rationale yet: %(names)s.")
-                % {"names": ", ".join(m.name for m in unrated)},
-                level=messages.WARNING,
-            )
-        if unsourced:
-            self.message_user(
-                request,
-                _("Not included, no source is recorded for: %(names)s.")
-                % {"names": ", ".join(m.name for m in unsourced)},
-                level=messages.WARNING,
-            )
-        if unreleased:
-            self.message_user(
-                request,
-                _("Not included, not released yet: %(names)s.") % {"names": ", ".join(m.name for m in unreleased)},
-                level=messages.WARNING,
-            )
-        left_out = [m.pk for m in unrated + unsourced + unreleased]
+        candidates = list(
+            queryset.exclude(status=vocab.EditorialStatus.PUBLISHED).annotate(source_count=Count("sources"))
+        )
+        # What keeps a model out of the next version, in the order an editor would put it right.
+        reasons = (
+            (
+                _("Not included, no editor has rated their capability with a rationale yet: %(names)s."),
+                lambda m: m.unrated_editorial_criteria(),
+            ),
+            (_("Not included, no source is recorded for: %(names)s."), lambda m: not m.source_count),
+            (_("Not included, not released yet: %(names)s."), lambda m: m.is_unreleased),
+        )
+        left_out = []
+        for message, applies in reasons:
+            held = [m for m in candidates if m.pk not in left_out and applies(m)]
+            if held:
+                self.message_user(request, message % {"names": ", ".join(m.name for m in held)}, level=messages.WARNING)
+                left_out += [m.pk for m in held]
         count = self._set_status(request, queryset.exclude(pk__in=left_out), vocab.EditorialStatus.PUBLISHED)
         self.message_user(
             request,

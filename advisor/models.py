@@ -575,7 +575,7 @@ class AIModel(Reviewed, TimeStamped):
                 .values_list("criterion__slug", flat=True)
             )
         for slug, (_value, rationale) in self.ratings_on_save.items():  # what this save gives wins
-            if rationale.strip() and rationale.strip() != scoring.PLACEHOLDER_RATIONALE:
+            if scoring.is_rated(rationale):
                 rated.add(slug)
             else:
                 rated.discard(slug)

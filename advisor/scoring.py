@@ -91,6 +91,12 @@ PLACEHOLDER_RATIONALE = (
 )
 COMPUTED = tuple(slug for slug in CRITERIA if slug not in EDITORIAL)
 
+
+def is_rated(rationale):
+    """Whether an editorial score's rationale is an editor's: neither empty nor the placeholder's."""
+    return rationale.strip() not in ("", PLACEHOLDER_RATIONALE)
+
+
 # Vocabulary values (advisor.vocab), repeated as plain strings to keep this module pure.
 SELF_HOST = "self-host"
 MANAGED_API = "managed-api"
